@@ -1,0 +1,50 @@
+// Small progressive enhancements for the arbo login theme. Every page works without it.
+(function () {
+  "use strict";
+
+  // Put the password rules (rendered above the form) right under the new-password field
+  // and let screen readers announce them with that field.
+  function attachPasswordRules() {
+    var rules = document.getElementById("arbo-password-rules");
+    var field = document.getElementById("password") || document.getElementById("password-new");
+    if (!rules || !field) return;
+    var group = field.closest(".pf-v5-c-form__group");
+    if (group && group.parentNode) group.parentNode.insertBefore(rules, group.nextSibling);
+    var describedBy = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    describedBy.push("arbo-password-rules");
+    field.setAttribute("aria-describedby", describedBy.join(" "));
+  }
+
+  // The link's token type (invitation, reset, welcome) is in the unsigned part of the
+  // `key` query parameter; reading it only decides which advice to show.
+  function linkTokenType() {
+    try {
+      var key = new URLSearchParams(window.location.search).get("key");
+      if (!key) return null;
+      var payload = key.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      return JSON.parse(window.atob(payload)).typ || null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function narrowLinkExpiredHelp() {
+    var help = document.getElementById("arbo-link-expired");
+    var type = linkTokenType();
+    if (!help || !type) return;
+    var items = help.querySelectorAll("[data-arbo-token-type]");
+    var match = help.querySelector('[data-arbo-token-type="' + type + '"]');
+    if (!match) return;
+    items.forEach(function (item) { if (item !== match) item.hidden = true; });
+    // An invitation cannot be renewed by the user, so "forgot password" would mislead.
+    if (type === "ORGIVT") {
+      var forgot = document.getElementById("arbo-forgot-password");
+      if (forgot) forgot.parentNode.hidden = true;
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    attachPasswordRules();
+    narrowLinkExpiredHelp();
+  });
+})();
