@@ -1,0 +1,266 @@
+package nl.arbo.keycloak.requiredaction;
+
+import java.time.Clock;
+import java.util.Optional;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+
+import org.keycloak.authentication.InitiatedActionSupport;
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.authentication.requiredactions.UpdateTotp;
+import org.keycloak.credential.CredentialProvider;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import nl.arbo.keycloak.code.CodeGenerator;
+import nl.arbo.keycloak.code.NoteStore;
+import nl.arbo.keycloak.code.SmsCodeChallenge;
+import nl.arbo.keycloak.code.SmsCodePolicy;
+import nl.arbo.keycloak.credential.SecondFactors;
+import nl.arbo.keycloak.credential.SmsCredentialModel;
+import nl.arbo.keycloak.credential.SmsCredentialProvider;
+import nl.arbo.keycloak.credential.SmsCredentialProviderFactory;
+import nl.arbo.keycloak.phone.PhoneNumbers;
+import nl.arbo.keycloak.sms.SmsSender;
+
+/**
+ * "Choose SMS or authenticator app", used at first login (queued when a user has no second
+ * factor) and later as application-initiated action (kc_action=arbo-choose-2fa) to switch.
+ * The new method must be proven with a code before it is stored; only then are the credentials
+ * of the other method removed, so the old codes stop working.
+ *
+ * Pages: arbo-choose-2fa.ftl (field {@code method} = sms|app, {@code action=choose}),
+ * arbo-sms-setup.ftl (field {@code mobile} with {@code action=phone}; {@code action=send};
+ * field {@code code} with {@code action=validate}; {@code action=back}), and for the app
+ * Keycloak's own login-config-totp.ftl (fields totp, totpSecret, userLabel).
+ */
+public class ChooseSecondFactorAction implements RequiredActionProvider {
+
+    public static final String CHOICE_TEMPLATE = "arbo-choose-2fa.ftl";
+    public static final String SMS_TEMPLATE = "arbo-sms-setup.ftl";
+    public static final String MOBILE_ATTRIBUTE = "mobile";
+
+    static final String NOTE_METHOD = "arbo-2fa-setup.method";
+    static final String NOTE_PHONE = "arbo-2fa-setup.phone";
+    static final String SMS_PREFIX = "arbo-2fa-setup.sms";
+    static final String METHOD_SMS = "sms";
+    static final String METHOD_APP = "app";
+
+    private final MethodPolicy methodPolicy;
+    private final UpdateTotp totp = new UpdateTotp();
+
+    public ChooseSecondFactorAction(MethodPolicy methodPolicy) {
+        this.methodPolicy = methodPolicy;
+    }
+
+    @Override
+    public InitiatedActionSupport initiatedActionSupport() {
+        return InitiatedActionSupport.SUPPORTED;
+    }
+
+    @Override
+    public void evaluateTriggers(RequiredActionContext context) {
+        // Safety net besides the enrolment step in the flow: nobody finishes a login without a second factor.
+        if (!SecondFactors.hasAny(context.getUser())) {
+            context.getAuthenticationSession().addRequiredAction(ChooseSecondFactorActionFactory.PROVIDER_ID);
+        }
+    }
+
+    @Override
+    public void requiredActionChallenge(RequiredActionContext context) {
+        String method = method(context);
+        if (method == null) {
+            context.challenge(choiceForm(context).createForm(CHOICE_TEMPLATE));
+        } else if (METHOD_APP.equals(method)) {
+            totp.requiredActionChallenge(context);
+        } else {
+            context.challenge(smsForm(context).createForm(SMS_TEMPLATE));
+        }
+    }
+
+    @Override
+    public void processAction(RequiredActionContext context) {
+        MultivaluedMap<String, String> params = context.getHttpRequest().getDecodedFormParameters();
+        String step = params.getFirst("action");
+
+        if ("back".equals(step) && !appOnly(context)) {
+            clearNotes(context);
+            context.challenge(choiceForm(context).createForm(CHOICE_TEMPLATE));
+            return;
+        }
+        String method = method(context);
+        if (method == null || "choose".equals(step)) {
+            choose(context, params.getFirst("method"));
+            return;
+        }
+        if (METHOD_APP.equals(method)) {
+            totp.processAction(context);
+            if (context.getStatus() == RequiredActionContext.Status.SUCCESS) {
+                SecondFactors.removeAll(context.getUser(), SmsCredentialModel.TYPE);
+                clearNotes(context);
+            }
+            return;
+        }
+        switch (step == null ? "" : step) {
+            case "phone" -> enterPhone(context, params.getFirst("mobile"));
+            case "send" -> sendCode(context);
+            case "validate" -> validate(context, params.getFirst("code"));
+            default -> context.challenge(smsForm(context).createForm(SMS_TEMPLATE));
+        }
+    }
+
+    private void choose(RequiredActionContext context, String chosen) {
+        String method = appOnly(context) ? METHOD_APP : chosen;
+        if (METHOD_APP.equals(method)) {
+            context.getAuthenticationSession().setAuthNote(NOTE_METHOD, METHOD_APP);
+            totp.requiredActionChallenge(context);
+        } else if (METHOD_SMS.equals(method)) {
+            context.getAuthenticationSession().setAuthNote(NOTE_METHOD, METHOD_SMS);
+            dossierMobile(context.getUser())
+                    .ifPresent(phone -> context.getAuthenticationSession().setAuthNote(NOTE_PHONE, phone));
+            context.challenge(smsForm(context).createForm(SMS_TEMPLATE));
+        } else {
+            context.challenge(choiceForm(context).setError("arbo-choose-method-missing").createForm(CHOICE_TEMPLATE));
+        }
+    }
+
+    private void enterPhone(RequiredActionContext context, String input) {
+        if (dossierMobile(context.getUser()).isPresent()) {
+            // The dossier number is authoritative; it cannot be swapped for another one here.
+            context.challenge(smsForm(context).createForm(SMS_TEMPLATE));
+            return;
+        }
+        Optional<String> phone = PhoneNumbers.normalize(input);
+        if (phone.isEmpty()) {
+            context.challenge(smsForm(context).setAttribute("mobile", input == null ? "" : input)
+                    .setError("arbo-phone-invalid").createForm(SMS_TEMPLATE));
+            return;
+        }
+        context.getAuthenticationSession().setAuthNote(NOTE_PHONE, phone.get());
+        sendCode(context);
+    }
+
+    private void sendCode(RequiredActionContext context) {
+        String phone = context.getAuthenticationSession().getAuthNote(NOTE_PHONE);
+        SmsCodeChallenge challenge = challenge(context);
+        if (phone == null) {
+            context.challenge(smsForm(context).setError("arbo-phone-invalid").createForm(SMS_TEMPLATE));
+            return;
+        }
+        if (!challenge.canSend()) {
+            context.getEvent().user(context.getUser()).error("arbo_sms_send_limit");
+            context.challenge(smsForm(context).setError("arbo-sms-resend-limit").createForm(SMS_TEMPLATE));
+            return;
+        }
+        String code = challenge.issue();
+        boolean sent = SmsSender.sendCode(context.getSession(), context.getRealm(), context.getUser(), phone, code, challenge.policy());
+        LoginFormsProvider form = smsForm(context);
+        if (sent) {
+            form.setInfo("arbo-sms-code-sent", PhoneNumbers.mask(phone));
+        } else {
+            form.setError("arbo-sms-send-failed");
+        }
+        context.challenge(form.createForm(SMS_TEMPLATE));
+    }
+
+    private void validate(RequiredActionContext context, String code) {
+        String phone = context.getAuthenticationSession().getAuthNote(NOTE_PHONE);
+        SmsCodeChallenge.Verification result = challenge(context).verify(code);
+        if (phone == null || result.outcome() == SmsCodeChallenge.Outcome.NO_CODE) {
+            context.challenge(smsForm(context).setError("arbo-sms-no-code").createForm(SMS_TEMPLATE));
+            return;
+        }
+        if (result.outcome() != SmsCodeChallenge.Outcome.VALID) {
+            String message = switch (result.outcome()) {
+                case EXPIRED -> "arbo-sms-code-expired";
+                case ATTEMPTS_EXHAUSTED -> "arbo-sms-attempts-exhausted";
+                default -> "arbo-sms-code-invalid";
+            };
+            context.getEvent().user(context.getUser()).error("arbo_sms_setup_invalid_code");
+            context.challenge(smsForm(context).setError(message, result.attemptsLeft()).createForm(SMS_TEMPLATE));
+            return;
+        }
+        UserModel user = context.getUser();
+        RealmModel realm = context.getRealm();
+        // Replace, not add: one SMS credential, and the app codes stop working once SMS is proven.
+        SecondFactors.removeAll(user, SmsCredentialModel.TYPE);
+        SmsCredentialProvider provider = (SmsCredentialProvider) context.getSession()
+                .getProvider(CredentialProvider.class, SmsCredentialProviderFactory.PROVIDER_ID);
+        provider.createCredential(realm, user, SmsCredentialModel.forPhone(phone));
+        SecondFactors.removeAll(user, OTPCredentialModel.TYPE);
+        context.getEvent().detail("arbo_2fa_method", METHOD_SMS);
+        clearNotes(context);
+        context.success();
+    }
+
+    private LoginFormsProvider choiceForm(RequiredActionContext context) {
+        return context.form()
+                .setAttribute("currentMethod", SecondFactors.hasSms(context.getUser()) ? METHOD_SMS
+                        : SecondFactors.hasOtp(context.getUser()) ? METHOD_APP : "");
+    }
+
+    private LoginFormsProvider smsForm(RequiredActionContext context) {
+        String phone = context.getAuthenticationSession().getAuthNote(NOTE_PHONE);
+        SmsCodeChallenge challenge = challenge(context);
+        LoginFormsProvider form = context.form()
+                .setAttribute("needsPhone", phone == null)
+                .setAttribute("fromDossier", dossierMobile(context.getUser()).isPresent())
+                .setAttribute("codeSent", challenge.hasActiveCode())
+                .setAttribute("canSend", challenge.canSend())
+                .setAttribute("resendsLeft", challenge.resendsLeft())
+                .setAttribute("ttlMinutes", Math.max(1, challenge.policy().ttlSeconds() / 60));
+        if (phone != null) {
+            form.setAttribute("maskedPhone", PhoneNumbers.mask(phone));
+        }
+        return form;
+    }
+
+    private SmsCodeChallenge challenge(RequiredActionContext context) {
+        return new SmsCodeChallenge(NoteStore.authNotes(context.getAuthenticationSession()), SMS_PREFIX,
+                SmsSender.defaultPolicy(context.getSession()), Clock.systemUTC(), new CodeGenerator());
+    }
+
+    private String method(RequiredActionContext context) {
+        if (appOnly(context)) {
+            return METHOD_APP;
+        }
+        return context.getAuthenticationSession().getAuthNote(NOTE_METHOD);
+    }
+
+    private boolean appOnly(RequiredActionContext context) {
+        RealmModel realm = context.getRealm();
+        UserModel user = context.getUser();
+        return methodPolicy.appOnly(roleName -> {
+            RoleModel role = realm.getRole(roleName);
+            return role != null && user.hasRole(role);
+        });
+    }
+
+    static Optional<String> dossierMobile(UserModel user) {
+        return PhoneNumbers.normalize(user.getFirstAttribute(MOBILE_ATTRIBUTE));
+    }
+
+    private static void clearNotes(RequiredActionContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        authSession.removeAuthNote(NOTE_METHOD);
+        authSession.removeAuthNote(NOTE_PHONE);
+        // The send counter stays: going back and forth must not reset the SMS limit.
+        new SmsCodeChallenge(NoteStore.authNotes(authSession), SMS_PREFIX,
+                SmsCodePolicy.DEFAULT, Clock.systemUTC(), new CodeGenerator()).voidCode();
+    }
+
+    @Override
+    public void initiatedActionCanceled(org.keycloak.models.KeycloakSession session, AuthenticationSessionModel authSession) {
+        authSession.removeAuthNote(NOTE_METHOD);
+        authSession.removeAuthNote(NOTE_PHONE);
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,43 @@
+package nl.arbo.keycloak.requiredaction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+class MethodPolicyTest {
+
+    private static boolean appOnly(MethodPolicy policy, String... roles) {
+        return policy.appOnly(Set.of(roles)::contains);
+    }
+
+    @Test
+    void managersAndSuperusersWithoutEmployeeRoleGetTheApp() {
+        assertTrue(appOnly(MethodPolicy.DEFAULT, "manager"));
+        assertTrue(appOnly(MethodPolicy.DEFAULT, "superuser", "manager"));
+    }
+
+    @Test
+    void employeesChooseEvenWhenAlsoManager() {
+        assertFalse(appOnly(MethodPolicy.DEFAULT, "employee"));
+        assertFalse(appOnly(MethodPolicy.DEFAULT, "employee", "manager"));
+    }
+
+    @Test
+    void usersWithoutListedRolesChoose() {
+        assertFalse(appOnly(MethodPolicy.DEFAULT));
+        assertFalse(appOnly(MethodPolicy.DEFAULT, "physician"));
+    }
+
+    @Test
+    void parsesCommaSeparatedRoleLists() {
+        MethodPolicy p = MethodPolicy.parse(" employee , staff ", "manager,,physician");
+        assertEquals(List.of("employee", "staff"), p.choiceRoles());
+        assertEquals(List.of("manager", "physician"), p.appOnlyRoles());
+        assertEquals(MethodPolicy.DEFAULT, MethodPolicy.parse(null, " "));
+    }
+}
