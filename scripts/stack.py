@@ -1,0 +1,136 @@
+"""The whole local portal in one command: mail/SMS sink, Keycloak, demo data and the app.
+
+    python -m scripts.stack up      # runs until Ctrl-C, then stops what it started
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from rich.console import Console
+
+from app.config import ROOT, Settings, load_settings
+
+sys.path.insert(0, str(ROOT / "keycloak"))  # the runner lives beside the themes it installs
+import kc_runner  # noqa: E402
+
+console = Console()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _wait_for(url: str, process: subprocess.Popen, what: str, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise kc_runner.RunnerError(f"{what} stopped while starting; see {log}")
+        if _answers(url):
+            return
+        time.sleep(0.3)
+    raise kc_runner.RunnerError(f"{what} did not answer at {url} within {timeout:.0f} s; see {log}")
+
+
+def _spawn(command: list[str], log: Path) -> subprocess.Popen:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as out:
+        return subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+
+def start_sink(settings: Settings) -> subprocess.Popen | None:
+    """Start the mail/SMS sink unless one already answers; None when reused."""
+    if _answers(f"{settings.sink_url}/api/messages"):
+        return None
+    log = settings.keycloak_data_dir.parent / "devsink.log"
+    process = _spawn([sys.executable, "-m", "scripts.devsink", "--host", settings.smtp_host,
+                      "--smtp-port", str(settings.smtp_port), "--http-port", str(settings.sink_http_port)], log)
+    _wait_for(f"{settings.sink_url}/api/messages", process, "The mail sink", log)
+    return process
+
+
+def start_app(settings: Settings) -> subprocess.Popen:
+    """Serve the portal with gunicorn, the production server, on loopback."""
+    url = f"http://{settings.app_host}:{settings.app_port}/healthz"
+    if _answers(url):
+        raise kc_runner.RunnerError(f"Port {settings.app_port} is already in use: stop that program or set APP_PORT.")
+    log = settings.keycloak_data_dir.parent / "app.log"
+    process = _spawn([sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
+                      "--bind", f"{settings.app_host}:{settings.app_port}", "app.wsgi:app"], log)
+    _wait_for(url, process, "The portal app", log)
+    return process
+
+
+def up(settings: Settings) -> int:
+    from scripts.demo import provision_demo
+
+    started: list[subprocess.Popen] = []
+    started_keycloak = False
+    try:
+        with console.status("Starting the mail/SMS sink ..."):
+            sink = start_sink(settings)
+            started += [sink] if sink else []
+        with console.status("Starting Keycloak (the first start takes about a minute) ..."):
+            started_keycloak = not kc_runner.is_ready(settings)
+            console.print(kc_runner.start(settings))
+        with console.status("Provisioning the demo employer ..."):
+            demo = provision_demo(settings)
+        with console.status("Starting the portal ..."):
+            started.append(start_app(settings))
+    except kc_runner.RunnerError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        _stop(started, settings, started_keycloak)
+        return 1
+    console.print(f"""
+[bold green]The portal is running.[/bold green]
+  Portal            {settings.portal_url}/
+  Mail and SMS      {settings.sink_url}/   (every e-mail and text message ends up here)
+  Keycloak admin    {settings.keycloak_url}/admin/  user {settings.keycloak_admin_user}, password {settings.keycloak_admin_password} (DEV ONLY)
+  Demo manager      {demo['email']} / {demo['password']} (DEV ONLY) of employer {demo['employer']};
+                    at first sign-in you set up an authenticator app (or use the manual key).
+Press Ctrl-C to stop everything.""")
+    stopped = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stopped.update(now=True))
+    try:
+        while not stopped["now"] and all(p.poll() is None for p in started):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    _stop(started, settings, started_keycloak)
+    return 0
+
+
+def _stop(processes: list[subprocess.Popen], settings: Settings, stop_keycloak: bool) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    if stop_keycloak:
+        console.print(kc_runner.stop(settings))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the whole local portal stack.")
+    parser.add_argument("command", choices=["up"], help="up: start everything until Ctrl-C")
+    parser.parse_args(argv)
+    return up(load_settings())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""Fixtures: a real Keycloak (started once per run, reused if up), a real mail sink, per-test realms,
+a live app server and a real browser."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from app import create_app, keycloak_admin
+from app.config import load_settings
+from scripts.devsink import DevSink
+from tests.support import CHROMIUM, CHROMIUM_ARGS, Account, LiveServer, MailSink, free_port
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def settings():
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+def keycloak(settings):
+    """The project's Keycloak: reused when one is already up, otherwise started and stopped here."""
+    import kc_runner
+
+    started = not kc_runner.is_ready(settings)
+    try:
+        kc_runner.start(settings)
+    except kc_runner.RunnerError as exc:
+        pytest.fail(f"Keycloak could not start: {exc}")
+    yield settings
+    if started:
+        kc_runner.stop(settings)
+
+
+@pytest.fixture(scope="session")
+def mail_sink(settings):
+    """The development mail/SMS sink: reused when one answers, otherwise run in this process."""
+    sink = None
+    try:
+        requests.get(f"{settings.sink_url}/api/messages", timeout=2)
+    except requests.ConnectionError:
+        sink = DevSink(settings.smtp_host, settings.smtp_port, settings.sink_http_port)
+        sink.start()
+    yield MailSink(settings.sink_url)
+    if sink:
+        sink.stop()
+
+
+@pytest.fixture(scope="session")
+def master(keycloak):
+    return keycloak_admin.master_admin(keycloak, realm="master")
+
+
+@pytest.fixture
+def realm_factory(keycloak, master):
+    """Creates uniquely named realms from realm-export.json; deletes them afterwards."""
+    created: list[str] = []
+
+    def make(portal_url: str = "http://127.0.0.1:5999", **overrides) -> dict:
+        name = f"t-{uuid.uuid4().hex[:10]}"
+        placeholders = keycloak.realm_placeholders() | {"PORTAL_URL": portal_url}
+        representation = keycloak_admin.render_realm(placeholders, realm_name=name)
+        representation.update(overrides)
+        keycloak_admin.ensure_realm(master, representation)
+        created.append(name)
+        return representation
+
+    yield make
+    for name in created:
+        keycloak_admin.delete_realm(master, name)
+
+
+@pytest.fixture
+def portal(keycloak, mail_sink, realm_factory, tmp_path):
+    """A test realm and the app served against it, on free loopback ports."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    realm = realm_factory(portal_url=url)
+    settings = dataclasses.replace(keycloak, realm=realm["realm"], portal_url=url, app_port=port,
+                                   database_url=f"sqlite:///{tmp_path / 'portal.sqlite'}")
+    app = create_app({"SETTINGS": settings})
+    with LiveServer(app, port) as server:
+        yield dataclasses.make_dataclass("Portal", ["url", "realm", "settings", "app", "admin"])(
+            server.url, realm["realm"], settings, app, keycloak_admin.realm_admin(settings))
+
+
+@pytest.fixture
+def manager(portal):
+    """A manager of a fresh employer in the portal's realm, who still has to set up TOTP."""
+    org_id = keycloak_admin.ensure_organization(portal.admin, f"Werkgever {uuid.uuid4().hex[:6]}", f"{uuid.uuid4().hex[:8]}.nl")
+    email = f"manager-{uuid.uuid4().hex[:8]}@example.nl"
+    password = "Test-" + secrets.token_urlsafe(12) + "1!"
+    user_id = keycloak_admin.ensure_user(portal.admin, email=email, first_name="Marco", last_name="van Basten",
+                                         roles=["manager"], organization_id=org_id,
+                                         required_actions=["CONFIGURE_TOTP"], password=password)
+    return Account(email=email, password=password, user_id=user_id)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: ./dev test installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context per test."""
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """Keep a screenshot of the last page of every browser test (while its realm still exists)."""
+    yield
+    page = item.funcargs.get("page")
+    if page is not None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"{item.name}.png"), full_page=True)
+        except Exception:  # noqa: BLE001 - a failed screenshot must not hide the test's own result
+            pass

@@ -1,0 +1,108 @@
+"""Helpers shared by the tests: the mail sink client, a live app server, the browser sign-in steps."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass
+
+import pyotp
+import requests
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class MailSink:
+    """Reads the development sink's HTTP API."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def messages_to(self, address: str) -> list[dict]:
+        listing = requests.get(f"{self.base_url}/api/messages", timeout=5).json()
+        return [requests.get(f"{self.base_url}/api/messages/{m['id']}", timeout=5).json()
+                for m in listing if address.lower() in m["to"].lower()]
+
+    def wait_for(self, address: str, subject_contains: str = "", timeout: float = 20) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in self.messages_to(address):
+                if subject_contains in message["subject"]:
+                    return message
+            time.sleep(0.3)
+        raise AssertionError(f"no e-mail to {address} with {subject_contains!r} within {timeout} s")
+
+    def sms_to(self, number: str) -> list[dict]:
+        return [s for s in requests.get(f"{self.base_url}/api/sms", timeout=5).json() if s["to"] == number]
+
+
+class LiveServer:
+    """Serves a Flask app on a loopback port in a background thread."""
+
+    def __init__(self, app, port: int) -> None:
+        self.server = make_server("127.0.0.1", port, app, threaded=True)
+        self.url = f"http://127.0.0.1:{port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+
+
+@dataclass
+class Account:
+    email: str
+    password: str
+    user_id: str
+    totp_secret: str | None = None
+    last_step: int = -1  # the last 30-second TOTP step used: Keycloak refuses a code used twice
+
+    def fresh_code(self) -> str:
+        """A TOTP code from a time step not used before (waits for the next step when needed)."""
+        while int(time.time()) // 30 == self.last_step:
+            time.sleep(0.5)
+        self.last_step = int(time.time()) // 30
+        return pyotp.TOTP(self.totp_secret).now()
+
+
+def login(page, app_url: str, account: Account) -> None:
+    """Sign in through Keycloak's own page; set up TOTP from the manual key when asked, else enter a code."""
+    page.goto(f"{app_url}/auth/login")
+    page.fill("#username", account.email)
+    if not page.locator("#password").count():  # identity-first page (organizations): e-mail, then password
+        submit(page, "#kc-login")
+    page.fill("#password", account.password)
+    submit(page, "#kc-login")
+    if page.locator("#kc-totp-settings-form").count():
+        set_up_totp(page, account)
+    elif page.locator("#otp").count():
+        page.fill("#otp", account.fresh_code())
+        submit(page, "#kc-login")
+
+
+def submit(page, selector: str) -> None:
+    """Click a button that submits a form and wait until the next page has loaded."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def set_up_totp(page, account: Account, device: str = "Telefoon") -> None:
+    """On Keycloak's TOTP setup page: switch to the manual key, compute a code, name the device."""
+    page.click("#mode-manual")
+    account.totp_secret = page.inner_text("#kc-totp-secret-key").replace(" ", "")
+    page.fill("#totp", account.fresh_code())
+    page.fill("#userLabel", device)
+    submit(page, "#saveTOTPBtn")
