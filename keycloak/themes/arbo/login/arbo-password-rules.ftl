@@ -15,7 +15,7 @@
 <#macro list>
     <#if passwordPolicies?? && pageId?? && pagesWithNewPassword?seq_contains(pageId)>
         <#assign p = passwordPolicies>
-        <div id="arbo-password-rules" class="pf-v5-c-alert pf-m-info pf-m-inline pf-v5-u-mb-md arbo-password-rules">
+        <div id="arbo-password-rules" class="pf-v5-c-alert pf-m-info pf-m-inline arbo-password-rules">
             <div class="pf-v5-c-alert__icon"><span class="${properties.kcFeedbackInfoIcon!}" aria-hidden="true"></span></div>
             <p class="pf-v5-c-alert__title" id="arbo-password-rules-title">${msg("arboPasswordRulesTitle")}</p>
             <div class="pf-v5-c-alert__description">

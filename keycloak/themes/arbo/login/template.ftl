@@ -66,6 +66,11 @@
     </#if>
     <#-- Arbo: per-realm colours (see arbo-brand.ftl) -->
     <@brand.styles/>
+    <#-- Arbo: registering from an organisation invitation; js/arbo-page.js then shows the
+         invited e-mail address as fixed (Keycloak rejects any other address anyway). -->
+    <#if pageId?? && pageId == "register" && org??>
+        <meta name="arbo-invitation" content="${org.name}">
+    </#if>
     <script type="importmap">
         {
             "imports": {

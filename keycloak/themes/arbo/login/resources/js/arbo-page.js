@@ -15,6 +15,17 @@
     field.setAttribute("aria-describedby", describedBy.join(" "));
   }
 
+  // Registering from an invitation: the invited address is the username and Keycloak
+  // refuses any other, so show it as fixed rather than let the user edit it in vain.
+  function fixInvitedEmail() {
+    if (!document.querySelector('meta[name="arbo-invitation"]')) return;
+    var email = document.getElementById("email");
+    if (!email || !email.value) return;
+    email.readOnly = true;
+    var wrapper = email.parentElement && email.parentElement.closest(".pf-v5-c-form-control");
+    if (wrapper) wrapper.classList.add("pf-m-readonly");
+  }
+
   // The link's token type (invitation, reset, welcome) is in the unsigned part of the
   // `key` query parameter; reading it only decides which advice to show.
   function linkTokenType() {
@@ -45,6 +56,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     attachPasswordRules();
+    fixInvitedEmail();
     narrowLinkExpiredHelp();
   });
 })();
