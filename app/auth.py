@@ -151,6 +151,8 @@ def backchannel_logout():
     except tokens.InvalidToken as exc:
         current_app.logger.warning("back-channel logout refused: %s", exc)
         return {"error": "invalid_request"}, 400
+    except KEYCLOAK_DOWN:
+        return {"error": "temporarily_unavailable"}, 503
     ended = sign_in_sessions.end(sid=claims.get("sid"), subject=None if claims.get("sid") else claims.get("sub"))
     current_app.logger.info("back-channel logout ended %d session(s)", ended)
     return "", 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from joserfc import jwt
+from joserfc import jws, jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
@@ -28,6 +28,7 @@ def verify_logout_token(token: str, jwks_provider, issuer: str, client_id: str, 
     if not token:
         raise InvalidToken("no logout_token")
     try:
+        jws.extract_compact(token.encode())  # malformed input is refused before any key is fetched
         try:
             claims = _decode(token, jwks_provider(False))
         except InvalidKeyIdError:

@@ -101,12 +101,11 @@ def _java_major(java: Path) -> int:
     return int(match.group(1)) if match else 0
 
 
-def find_java_home(settings: Settings) -> Path:
+def find_java_home(settings: Settings, jvm_dir: Path = Path("/usr/lib/jvm")) -> Path:
     """Prefer a configured JDK, then the newest JDK >= 21 on the machine, then the default java (>= 17)."""
     candidates: list[Path] = []
     if settings.java_home:
         candidates.append(Path(settings.java_home))
-    jvm_dir = Path("/usr/lib/jvm")
     if jvm_dir.is_dir():
         candidates.extend(sorted((p for p in jvm_dir.iterdir() if (p / "bin" / "java").exists()), reverse=True))
     if os.environ.get("JAVA_HOME"):

@@ -1,0 +1,139 @@
+"""The sign-in routes, without Keycloak: redirects, safety checks and failure pages."""
+
+import dataclasses
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from app import create_app, sign_in_sessions
+from app.config import load_settings
+
+METADATA = {
+    "issuer": "http://127.0.0.1:1/realms/arbo",
+    "authorization_endpoint": "http://127.0.0.1:1/realms/arbo/protocol/openid-connect/auth",
+    "token_endpoint": "http://127.0.0.1:1/realms/arbo/protocol/openid-connect/token",
+    "end_session_endpoint": "http://127.0.0.1:1/realms/arbo/protocol/openid-connect/logout",
+    "jwks_uri": "http://127.0.0.1:1/realms/arbo/protocol/openid-connect/certs",
+}
+
+
+@pytest.fixture
+def app(tmp_path):
+    # port 1: nothing listens there, so any real call to "Keycloak" fails fast
+    settings = dataclasses.replace(load_settings(), keycloak_port=1, database_url=f"sqlite:///{tmp_path}/t.sqlite")
+    return create_app({"SETTINGS": settings, "TESTING": True, "WTF_CSRF_ENABLED": False})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def known_metadata():
+    from app.extensions import oauth
+
+    oauth.keycloak.server_metadata = dict(METADATA, _loaded_at=0)  # as if discovery had been fetched and cached
+
+
+def sign_in(app, client, sid="sid-1", roles=("manager",)):
+    with app.app_context():
+        sign_in_sessions.record_start(sid, "user-1")
+    with client.session_transaction() as session:
+        session["user"] = {"sub": "user-1", "sid": sid, "email": "m@ek88.nl", "name": "Marco", "roles": list(roles), "organizations": {}}
+        session["id_token"] = "id-token-value"
+
+
+def test_login_redirects_to_keycloak_with_pkce_state_and_nonce(client, known_metadata):
+    response = client.get("/auth/login?next=/dashboard")
+    assert response.status_code == 302
+    location = urlparse(response.location)
+    query = parse_qs(location.query)
+    assert location.path.endswith("/protocol/openid-connect/auth")
+    assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) >= 43
+    assert query["state"][0] and query["nonce"][0]
+    assert query["scope"] == ["openid email profile"]
+    assert query["redirect_uri"] == ["http://127.0.0.1:5000/auth/callback"]
+
+
+def test_login_passes_the_language_and_an_application_initiated_action(client, known_metadata):
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    query = parse_qs(urlparse(client.get("/auth/login?kc_action=CONFIGURE_TOTP").location).query)
+    assert query["ui_locales"] == ["en"] and query["kc_action"] == ["CONFIGURE_TOTP"]
+
+
+def test_login_when_keycloak_is_unreachable_says_try_again_later(client):
+    response = client.get("/auth/login")
+    assert response.status_code == 503
+    assert "probeer het over een paar minuten opnieuw" in response.get_data(as_text=True).lower()
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", "dashboard"])
+def test_next_cannot_leave_the_site(app, client, known_metadata, target):
+    client.get("/auth/login", query_string={"next": target})
+    with client.session_transaction() as session:
+        assert session["next"] == "/"
+
+
+def test_callback_with_a_forged_state_is_refused(client, known_metadata):
+    response = client.get("/auth/callback?code=abc&state=forged")
+    assert response.status_code == 400
+    assert "Inloggen is niet gelukt" in response.get_data(as_text=True)
+
+
+def test_pages_need_sign_in_and_come_back_afterwards(client):
+    response = client.get("/dashboard")
+    assert response.status_code == 302 and response.location == "/auth/login?next=/dashboard"
+
+
+def test_signed_in_user_sees_the_dashboard(app, client):
+    sign_in(app, client)
+    response = client.get("/dashboard")
+    assert response.status_code == 200 and "Marco" in response.get_data(as_text=True)
+
+
+def test_a_session_ended_by_back_channel_logout_is_signed_out(app, client):
+    sign_in(app, client, sid="sid-ended")
+    with app.app_context():
+        assert sign_in_sessions.end(sid="sid-ended") == 1
+    assert client.get("/dashboard").status_code == 302
+    with client.session_transaction() as session:
+        assert "user" not in session
+
+
+def test_logout_ends_the_session_and_sends_the_id_token_hint(app, client, known_metadata):
+    sign_in(app, client, sid="sid-logout")
+    response = client.post("/auth/logout")
+    query = parse_qs(urlparse(response.location).query)
+    assert response.location.startswith(METADATA["end_session_endpoint"])
+    assert query["id_token_hint"] == ["id-token-value"]
+    assert query["post_logout_redirect_uri"] == ["http://127.0.0.1:5000/"]
+    with app.app_context():
+        assert not sign_in_sessions.is_active("sid-logout")
+
+
+def test_logout_needs_post_with_csrf_token(tmp_path):
+    settings = dataclasses.replace(load_settings(), database_url=f"sqlite:///{tmp_path}/c.sqlite")
+    app = create_app({"SETTINGS": settings})  # CSRF on, as in production
+    assert app.test_client().post("/auth/logout").status_code == 400
+    assert app.test_client().get("/auth/logout").status_code == 405
+
+
+def test_backchannel_logout_refuses_an_invalid_token(client, known_metadata):
+    response = client.post("/auth/backchannel-logout", data={"logout_token": "not-a-token"})
+    assert response.status_code == 400
+
+
+def test_session_cookie_is_httponly_samesite_and_secure_outside_development(tmp_path):
+    settings = dataclasses.replace(load_settings(), local_development=False, database_url=f"sqlite:///{tmp_path}/s.sqlite")
+    app = create_app({"SETTINGS": settings})
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    response = app.test_client().get("/")
+    assert "max-age" in response.headers["Strict-Transport-Security"]
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_health_endpoint(client):
+    assert client.get("/healthz").json == {"status": "ok"}
