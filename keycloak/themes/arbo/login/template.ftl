@@ -170,7 +170,8 @@
     </header>
     <main class="${properties.kcLoginMain!}">
       <div class="${properties.kcLoginMainHeader!}">
-        <h1 class="${properties.kcLoginMainTitle!}" id="kc-page-title"><#nested "header"></h1>
+        <#-- Arbo: an expired link gets a title that says so instead of "an error occurred" -->
+        <h1 class="${properties.kcLoginMainTitle!}" id="kc-page-title"><#if pageId?? && pageId == "error" && linkExpired.isLinkProblem()>${msg("arboLinkExpiredTitle")}<#else><#nested "header"></#if></h1>
         <#if realm.internationalizationEnabled  && locale.supported?size gt 1>
         <div class="${properties.kcLoginMainHeaderUtilities!}">
           <div class="${properties.kcInputClass!}">

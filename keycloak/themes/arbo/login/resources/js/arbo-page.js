@@ -27,10 +27,12 @@
   }
 
   // The link's token type (invitation, reset, welcome) is in the unsigned part of the
-  // `key` query parameter; reading it only decides which advice to show.
+  // `key` (action-token links) or `token` (invitation links) query parameter; reading it
+  // only decides which advice to show.
   function linkTokenType() {
     try {
-      var key = new URLSearchParams(window.location.search).get("key");
+      var params = new URLSearchParams(window.location.search);
+      var key = params.get("key") || params.get("token");
       if (!key) return null;
       var payload = key.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
       return JSON.parse(window.atob(payload)).typ || null;
@@ -47,6 +49,7 @@
     var match = help.querySelector('[data-arbo-token-type="' + type + '"]');
     if (!match) return;
     items.forEach(function (item) { if (item !== match) item.hidden = true; });
+    match.parentNode.classList.add("arbo-single");
     // An invitation cannot be renewed by the user, so "forgot password" would mislead.
     if (type === "ORGIVT") {
       var forgot = document.getElementById("arbo-forgot-password");
