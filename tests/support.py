@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyotp
 import requests
@@ -106,3 +107,16 @@ def set_up_totp(page, account: Account, device: str = "Telefoon") -> None:
     page.fill("#totp", account.fresh_code())
     page.fill("#userLabel", device)
     submit(page, "#saveTOTPBtn")
+
+
+AXE_SCRIPT = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    """Run axe-core in the page; the serious and critical violations, one line each."""
+    if not AXE_SCRIPT.exists():
+        raise AssertionError("axe-core is missing: ./dev test installs it (npm ci)")
+    page.evaluate(AXE_SCRIPT.read_text() + "\n;undefined")  # evaluated over CDP: the page's CSP does not apply
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['impact']}: {v['id']} ({v['help']}) at {', '.join(n['target'][0] for n in v['nodes'][:3])}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
