@@ -19,6 +19,11 @@
     <#return name?trim>
 </#function>
 
+<#-- A realm text, trimmed (MessageFormat applies: no stray "{" in realm overrides). -->
+<#function text key>
+    <#return msg(key)?trim>
+</#function>
+
 <#function greeting>
     <#local name = lastNameOrEmpty()>
     <#if name?has_content>
@@ -33,7 +38,7 @@
 
 <#-- Optional help address (realm text arboBrandSupportEmail); "" when not set or not an address. -->
 <#function supportEmail>
-    <#local value = msg("arboBrandSupportEmail")?trim>
+    <#local value = text("arboBrandSupportEmail")>
     <#if value?matches("[^@\\s<>\"']+@[^@\\s<>\"']+\\.[A-Za-z]{2,}")>
         <#return value>
     </#if>
@@ -41,7 +46,7 @@
 </#function>
 
 <#function color key fallback>
-    <#local value = msg(key)?trim>
+    <#local value = text(key)>
     <#if value?matches("#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}")>
         <#return value>
     </#if>
@@ -50,7 +55,7 @@
 
 <#-- Mail clients need an absolute https URL for an image; otherwise the header shows the name only. -->
 <#function logoUrl>
-    <#local value = msg("arboBrandLogoUrl")?trim>
+    <#local value = text("arboBrandLogoUrl")>
     <#if value?matches("https://[^\\s\"'<>]+")>
         <#return value>
     </#if>

@@ -5,8 +5,14 @@
 
 <#-- A colour from a realm text, or the fallback when it is not a plain hex colour.
      Only #rgb / #rrggbb pass, so a realm text can never inject CSS. -->
+<#-- A realm text, trimmed. Note: msg() runs it through MessageFormat like every Keycloak
+     text, so a stray "{" in a realm override breaks the page (as it would for any key). -->
+<#function text key>
+    <#return msg(key)?trim>
+</#function>
+
 <#function color key fallback>
-    <#local value = msg(key)?trim>
+    <#local value = text(key)>
     <#if value?matches("#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}")>
         <#return value>
     </#if>
@@ -16,7 +22,7 @@
 <#-- The logo: an absolute http(s) URL or a path on this server. Anything else (also the
      empty default) means the theme's own logo, drawn in the brand colour. -->
 <#function logoUrl>
-    <#return msg("arboBrandLogoUrl")?trim>
+    <#return text("arboBrandLogoUrl")>
 </#function>
 
 <#function hasLogo>

@@ -24,7 +24,7 @@
 
     <@layout.heading msg("arboHelpHeading")/>
     <#if arbo.supportEmail()?has_content>
-        <@layout.paragraph>${msg("arboActionsHelpText")} ${msg("arboHelpMailUs")} <a href="mailto:${arbo.supportEmail()}">${arbo.supportEmail()}</a>.</@layout.paragraph>
+        <@layout.paragraph>${msg("arboActionsHelpText")} ${msg("arboHelpMailUs")} <a href="mailto:${arbo.supportEmail()}" style="color:${layout.primary};">${arbo.supportEmail()}</a>.</@layout.paragraph>
     <#else>
         <@layout.paragraph>${msg("arboActionsHelpText")} ${msg("arboResetHelpSelf")}</@layout.paragraph>
     </#if>

@@ -13,7 +13,7 @@
 
     <@layout.heading msg("arboHelpHeading")/>
     <#if arbo.supportEmail()?has_content>
-        <@layout.paragraph>${msg("arboInviteHelpText")} ${msg("arboHelpMailUs")} <a href="mailto:${arbo.supportEmail()}">${arbo.supportEmail()}</a>.</@layout.paragraph>
+        <@layout.paragraph>${msg("arboInviteHelpText")} ${msg("arboHelpMailUs")} <a href="mailto:${arbo.supportEmail()}" style="color:${layout.primary};">${arbo.supportEmail()}</a>.</@layout.paragraph>
     <#else>
         <@layout.paragraph>${msg("arboInviteHelpText")} ${msg("arboInviteHelpSuperuser")}</@layout.paragraph>
     </#if>

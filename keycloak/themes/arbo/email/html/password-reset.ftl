@@ -9,7 +9,7 @@
 
     <@layout.heading msg("arboHelpHeading")/>
     <#if arbo.supportEmail()?has_content>
-        <@layout.paragraph>${msg("arboResetHelpText")} ${msg("arboHelpMailUs")} <a href="mailto:${arbo.supportEmail()}">${arbo.supportEmail()}</a>.</@layout.paragraph>
+        <@layout.paragraph>${msg("arboResetHelpText")} ${msg("arboHelpMailUs")} <a href="mailto:${arbo.supportEmail()}" style="color:${layout.primary};">${arbo.supportEmail()}</a>.</@layout.paragraph>
     <#else>
         <@layout.paragraph>${msg("arboResetHelpText")} ${msg("arboResetHelpSelf")}</@layout.paragraph>
     </#if>
