@@ -41,11 +41,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256", "timeout": 10},
     )
 
-    from app import auth, dashboard, health, security
+    from app import auth, dashboard, health, invitations, security
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
+    app.register_blueprint(invitations.bp)
     security.init_app(app)
 
     with app.app_context():

@@ -136,3 +136,486 @@ def ensure_user(
 
 def _alias(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "org"
+
+
+# --------------------------------------------------------------------------------------------
+# Errors the provisioning CLI and the portal tell apart (exit codes, Dutch messages).
+
+class KeycloakUnreachable(KeycloakAdminError):
+    """Keycloak did not answer (down, wrong URL)."""
+
+
+class KeycloakRefused(KeycloakAdminError):
+    """Keycloak refused our credentials or the operation (401/403)."""
+
+
+class InvitationExists(KeycloakAdminError):
+    """The person already has a pending invitation to this employer."""
+
+
+class AlreadyMember(KeycloakAdminError):
+    """The person is already a member of this employer."""
+
+
+class MailNotSent(KeycloakAdminError):
+    """Keycloak could not send the e-mail (SMTP down or refused); nothing was kept."""
+
+
+class NotFound(KeycloakAdminError):
+    """The organization or invitation does not exist (or is not this employer's)."""
+
+
+def guarded(call, *args, **kwargs):
+    """Run a python-keycloak call, turning transport and auth failures into our own errors."""
+    from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError
+
+    try:
+        return call(*args, **kwargs)
+    except KeycloakConnectionError as exc:
+        raise KeycloakUnreachable(f"Keycloak is not reachable: {exc}") from exc
+    except KeycloakAuthenticationError as exc:
+        raise KeycloakRefused(f"Keycloak refused the credentials: {exc.error_message!r}") from exc
+
+
+# --------------------------------------------------------------------------------------------
+# Raw admin REST calls through python-keycloak's own connection (its session, pool and token).
+
+_FORM = "application/x-www-form-urlencoded"
+
+
+def _form_connection(admin: KeycloakAdmin):
+    """A twin of the admin connection that posts HTML forms (invite-user takes form fields).
+
+    python-keycloak swaps the shared Content-Type header around such calls, which is not
+    thread-safe; the twin shares the requests session (one connection pool) but has its own
+    headers. It keeps its own token copy and refreshes it when needed.
+    """
+    twin = getattr(admin, "_arbo_form_connection", None)
+    if twin is None:
+        import copy
+
+        admin.connection.get_token() if admin.connection.token is None else None
+        twin = copy.copy(admin.connection)
+        twin.headers = dict(admin.connection.headers or {}) | {"Content-Type": _FORM}
+        admin._arbo_form_connection = twin
+    return twin
+
+
+def _realm_path(admin: KeycloakAdmin, rest: str) -> str:
+    return f"admin/realms/{admin.connection.realm_name}/{rest}"
+
+
+def _message(response) -> str:
+    try:
+        body = response.json()
+        return body.get("errorMessage") or body.get("error_description") or body.get("error") or response.text
+    except ValueError:
+        return response.text or response.reason
+
+
+def _checked(response, what: str):
+    if response.status_code < 300:
+        return response
+    message = _message(response)
+    if response.status_code in (401, 403):
+        raise KeycloakRefused(f"{what}: Keycloak refused ({response.status_code}): {message}")
+    if response.status_code == 404:
+        raise NotFound(f"{what}: not found ({message})")
+    raise KeycloakAdminError(f"{what}: Keycloak answered {response.status_code}: {message}")
+
+
+def _raw(admin: KeycloakAdmin, method: str, rest: str, *, form: dict | None = None, what: str = "", **params):
+    from keycloak.exceptions import KeycloakConnectionError
+
+    path = _realm_path(admin, rest)
+    try:
+        if method == "GET":
+            response = admin.connection.raw_get(path, **params)
+        elif method == "DELETE":
+            response = admin.connection.raw_delete(path, **params)
+        elif method == "PUT":
+            response = admin.connection.raw_put(path, data=json.dumps(form), **params)
+        else:
+            response = _form_connection(admin).raw_post(path, data=form or {}, **params)
+    except KeycloakConnectionError as exc:
+        raise KeycloakUnreachable(f"Keycloak is not reachable at {admin.connection.server_url}") from exc
+    return _checked(response, what or f"{method} {rest}")
+
+
+# --------------------------------------------------------------------------------------------
+# Employers (organizations)
+
+def list_organizations(admin: KeycloakAdmin) -> list[dict]:
+    """Every organization of the realm (paged through)."""
+    found, first = [], 0
+    while True:
+        page = guarded(admin.get_organizations, query={"first": first, "max": 100, "briefRepresentation": "false"})
+        found += page
+        if len(page) < 100:
+            return found
+        first += 100
+
+
+def organization_by_id(admin: KeycloakAdmin, organization_id: str) -> dict:
+    return _raw(admin, "GET", f"organizations/{organization_id}", what="organization").json()
+
+
+def find_member_by_email(admin: KeycloakAdmin, organization_id: str, email: str) -> dict | None:
+    members = _raw(admin, "GET", f"organizations/{organization_id}/members", what="members",
+                   search=email, exact="true").json()
+    return next((m for m in members if (m.get("email") or "").lower() == email.lower()), None)
+
+
+# --------------------------------------------------------------------------------------------
+# Invitations. Keycloak's invitation carries no role, so the role someone is invited with is
+# kept on the organization as attribute "invite:<email>" = [role]. When that person shows up
+# as a member (they registered through the link), apply_invited_roles() grants the role and
+# renames the attribute to "accepted:<email>" = [role, date] - which is also how "accepted"
+# invitations are listed (Keycloak deletes an invitation once it is used).
+
+INVITE_ROLES = {"manager": ("manager",), "superuser": ("manager", "superuser")}
+_PENDING, _ACCEPTED = "invite:", "accepted:"
+_role_lock = __import__("threading").Lock()  # read-modify-write of the attributes, per process
+
+
+def _update_role_records(admin: KeycloakAdmin, organization_id: str, change) -> None:
+    with _role_lock:
+        organization = organization_by_id(admin, organization_id)
+        attributes = organization.get("attributes") or {}
+        if change(attributes) is False:
+            return
+        organization["attributes"] = attributes
+        _raw(admin, "PUT", f"organizations/{organization_id}", form=organization, what="organization update")
+
+
+def record_invited_roles(admin: KeycloakAdmin, organization_id: str, roles_by_email: dict[str, str]) -> None:
+    """Remember the role of each invited e-mail (one update for many: the fast path)."""
+    for role in roles_by_email.values():
+        if role not in INVITE_ROLES:
+            raise KeycloakAdminError(f"unknown invitation role {role!r}; known: {', '.join(INVITE_ROLES)}")
+
+    def change(attributes):
+        for email, role in roles_by_email.items():
+            attributes[_PENDING + email.lower()] = [role]
+
+    _update_role_records(admin, organization_id, change)
+
+
+def forget_invited_role(admin: KeycloakAdmin, organization_id: str, email: str) -> None:
+    def change(attributes):
+        return attributes.pop(_PENDING + email.lower(), None) is not None
+
+    _update_role_records(admin, organization_id, change)
+
+
+def invited_roles(organization: dict) -> dict[str, dict]:
+    """{email: {"role":..., "accepted": date|None}} from an organization representation."""
+    records = {}
+    for key, values in (organization.get("attributes") or {}).items():
+        if key.startswith(_PENDING) and values:
+            records[key[len(_PENDING):]] = {"role": values[0], "accepted": None}
+        elif key.startswith(_ACCEPTED) and values:
+            records[key[len(_ACCEPTED):]] = {"role": values[0], "accepted": values[1] if len(values) > 1 else ""}
+    return records
+
+
+def apply_invited_roles(admin: KeycloakAdmin, organization_id: str) -> list[str]:
+    """Grant the recorded role to every invited person who has since become a member."""
+    from datetime import datetime, timezone
+
+    organization = organization_by_id(admin, organization_id)
+    granted: dict[str, str] = {}
+    for email, record in invited_roles(organization).items():
+        if record["accepted"] is not None:
+            continue
+        member = find_member_by_email(admin, organization_id, email)
+        if member:
+            roles = [guarded(admin.get_realm_role, role) for role in INVITE_ROLES.get(record["role"], ())]
+            guarded(admin.assign_realm_roles, user_id=member["id"], roles=roles)
+            granted[email] = record["role"]
+    if granted:
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+        def change(attributes):
+            for email, role in granted.items():
+                attributes.pop(_PENDING + email, None)
+                attributes[_ACCEPTED + email] = [role, now]
+
+        _update_role_records(admin, organization_id, change)
+    return sorted(granted)
+
+
+def apply_invited_role_for_user(admin: KeycloakAdmin, user_id: str) -> list[str]:
+    """For a sign-in hook: grant the invited role(s) of this user in each of their employers."""
+    granted = []
+    for organization in guarded(admin.get_user_organizations, user_id):
+        granted += apply_invited_roles(admin, organization["id"])
+    return granted
+
+
+def send_invitation(admin: KeycloakAdmin, organization_id: str, email: str, first_name: str, last_name: str) -> None:
+    """Keycloak's organization invitation: a registration link valid for the realm's admin
+    action-token lifespan (3 days). Keycloak keeps nothing when the e-mail cannot be sent."""
+    try:
+        _raw(admin, "POST", f"organizations/{organization_id}/members/invite-user", what=f"invite {email}",
+             form={"email": email, "firstName": first_name, "lastName": last_name})
+    except NotFound:
+        raise
+    except KeycloakAdminError as exc:
+        text = str(exc)
+        if "pending invitation" in text:
+            raise InvitationExists(f"{email} already has a pending invitation; use resend") from exc
+        if "already a member" in text.lower():
+            raise AlreadyMember(f"{email} is already a member of this employer") from exc
+        if "send" in text.lower() and "email" in text.lower():
+            raise MailNotSent(f"the invitation e-mail to {email} could not be sent (is SMTP up?)") from exc
+        raise
+
+
+def invite(admin: KeycloakAdmin, organization_id: str, *, email: str, first_name: str, last_name: str,
+           role: str = "manager", check_member: bool = True) -> None:
+    """Invite one person with a role: record the role, then send; undo the record on failure."""
+    if role not in INVITE_ROLES:
+        raise KeycloakAdminError(f"unknown invitation role {role!r}; known: {', '.join(INVITE_ROLES)}")
+    if check_member and find_member_by_email(admin, organization_id, email):
+        raise AlreadyMember(f"{email} is already a member of this employer")
+    if check_member and list_invitations(admin, organization_id, email=email):
+        raise InvitationExists(f"{email} already has an invitation to this employer; use resend")
+    record_invited_roles(admin, organization_id, {email: role})
+    try:
+        send_invitation(admin, organization_id, email, first_name, last_name)
+    except InvitationExists:
+        raise  # the earlier invitation stays, with the role just recorded
+    except KeycloakAdminError:
+        forget_invited_role(admin, organization_id, email)
+        raise
+
+
+def list_invitations(admin: KeycloakAdmin, organization_id: str, *, status: str | None = None,
+                     email: str | None = None) -> list[dict]:
+    """Keycloak's invitations (PENDING or EXPIRED) of one organization, paged through."""
+    found, first = [], 0
+    params = {"first": 0, "max": 200}
+    if status:
+        params["status"] = status.upper()
+    if email:
+        params["email"] = email
+    while True:
+        params["first"] = first
+        page = _raw(admin, "GET", f"organizations/{organization_id}/invitations", what="invitations", **params).json()
+        found += page
+        if len(page) < params["max"]:
+            break
+        first += params["max"]
+    if email:
+        found = [i for i in found if i["email"].lower() == email.lower()]
+    return found
+
+
+def invitation_overview(admin: KeycloakAdmin, organization_id: str) -> list[dict]:
+    """Pending, expired and accepted invitations, each with its role: what a person wants to see."""
+    apply_invited_roles(admin, organization_id)
+    roles = invited_roles(organization_by_id(admin, organization_id))
+    rows = []
+    for invitation in list_invitations(admin, organization_id):
+        email = invitation["email"].lower()
+        rows.append({"id": invitation["id"], "email": invitation["email"],
+                     "firstName": invitation.get("firstName") or "", "lastName": invitation.get("lastName") or "",
+                     "status": invitation["status"].lower(), "role": roles.get(email, {}).get("role", ""),
+                     "sentDate": invitation.get("sentDate"), "expiresAt": invitation.get("expiresAt")})
+    for email, record in roles.items():
+        if record["accepted"] is not None:
+            rows.append({"id": None, "email": email, "firstName": "", "lastName": "", "status": "accepted",
+                         "role": record["role"], "sentDate": None, "expiresAt": None, "acceptedAt": record["accepted"]})
+    return rows
+
+
+def get_invitation(admin: KeycloakAdmin, organization_id: str, invitation_id: str) -> dict:
+    """One invitation, looked up under this organization only (another employer's id is not found)."""
+    return _raw(admin, "GET", f"organizations/{organization_id}/invitations/{invitation_id}", what="invitation").json()
+
+
+def resend_invitation(admin: KeycloakAdmin, organization_id: str, invitation_id: str) -> None:
+    """A new e-mail with a new 3-day link; Keycloak replaces the invitation (new id)."""
+    try:
+        _raw(admin, "POST", f"organizations/{organization_id}/invitations/{invitation_id}/resend", what="resend")
+    except (NotFound, KeycloakRefused, KeycloakUnreachable):
+        raise
+    except KeycloakAdminError as exc:
+        if "send" in str(exc).lower():
+            raise MailNotSent(f"the invitation e-mail could not be sent (is SMTP up?): {exc}") from exc
+        raise
+
+
+def revoke_invitation(admin: KeycloakAdmin, organization_id: str, invitation_id: str) -> str:
+    """Delete the invitation (its link stops working) and forget its role; returns the e-mail."""
+    invitation = get_invitation(admin, organization_id, invitation_id)
+    _raw(admin, "DELETE", f"organizations/{organization_id}/invitations/{invitation_id}", what="revoke")
+    forget_invited_role(admin, organization_id, invitation["email"])
+    return invitation["email"]
+
+
+# --------------------------------------------------------------------------------------------
+# Employees: an account with birth date and mobile number, and Keycloak's execute-actions
+# e-mail (UPDATE_PASSWORD) as the welcome mail. Nothing half-created: when the e-mail cannot
+# be sent the new user is deleted again, so a re-run creates and mails them once more.
+
+WELCOME_LINK_LIFESPAN = 3 * 24 * 3600
+
+
+def create_employee(admin: KeycloakAdmin, organization_id: str, *, email: str, first_name: str, last_name: str,
+                    birth_date: str, mobile: str, client_id: str | None = None, redirect_uri: str | None = None) -> str:
+    """Create, link to the employer, give the employee role and send the welcome e-mail."""
+    from keycloak.exceptions import KeycloakConnectionError
+
+    user_id = guarded(ensure_user, admin, email=email, first_name=first_name, last_name=last_name,
+                      roles=["employee"], organization_id=organization_id,
+                      attributes={"birthDate": birth_date, "mobile": mobile})
+    try:
+        guarded(admin.send_update_account, user_id=user_id, payload=["UPDATE_PASSWORD"],
+                lifespan=WELCOME_LINK_LIFESPAN, client_id=client_id, redirect_uri=redirect_uri)
+    except KeycloakConnectionError as exc:  # pragma: no cover - guarded() converts it
+        raise KeycloakUnreachable(str(exc)) from exc
+    except KeycloakError as exc:
+        try:
+            admin.delete_user(user_id=user_id)
+        except KeycloakError:
+            pass
+        if getattr(exc, "response_code", None) == 500 or "send" in str(exc).lower():
+            raise MailNotSent(f"the welcome e-mail to {email} could not be sent (is SMTP up?); "
+                              "the account was not kept, a re-run creates it again") from exc
+        raise KeycloakAdminError(f"welcome e-mail to {email} failed: {exc}") from exc
+    except KeycloakAdminError:
+        admin.delete_user(user_id=user_id)
+        raise
+    return user_id
+
+
+# --------------------------------------------------------------------------------------------
+# Realm as code on a running server: compare the rendered realm-export.json with the served
+# realm and apply only what differs (realm import at start-up skips realms that exist).
+
+# Top-level realm settings managed by `provision realm`; lists/structures handled separately.
+_SKIP_KEYS = {"realm", "roles", "clients", "users", "components", "requiredActions", "localizationTexts",
+              "smtpServer", "attributes"}
+BRAND_KEYS = ("arboBrandName", "arboBrandPrimaryColor", "arboBrandLogoUrl")
+
+
+def realm_changes(admin: KeycloakAdmin, desired: dict, served: dict | None) -> list[tuple[str, object, object]]:
+    """[(what, served value, desired value)] for everything that differs; [] when in sync."""
+    if served is None:
+        return [("realm", None, desired["realm"])]
+    changes = []
+    for key, value in desired.items():
+        if key in _SKIP_KEYS:
+            continue
+        if _comparable(served.get(key)) != _comparable(value):
+            changes.append((key, served.get(key), value))
+    served_smtp = served.get("smtpServer") or {}
+    for key, value in (desired.get("smtpServer") or {}).items():
+        if str(served_smtp.get(key, "")) != str(value):
+            changes.append((f"smtpServer.{key}", served_smtp.get(key), value))
+    served_attributes = served.get("attributes") or {}
+    for key, value in (desired.get("attributes") or {}).items():
+        if str(served_attributes.get(key)) != str(value):
+            changes.append((f"attributes.{key}", served_attributes.get(key), value))
+    served_roles = {role["name"] for role in guarded(admin.get_realm_roles)}
+    for role in desired.get("roles", {}).get("realm", []):
+        if role["name"] not in served_roles:
+            changes.append((f"role.{role['name']}", None, role.get("description", "")))
+    for locale, texts in (desired.get("localizationTexts") or {}).items():
+        served_texts = _raw(admin, "GET", f"localization/{locale}", what="realm texts").json()
+        for key, value in texts.items():
+            if served_texts.get(key) != value:
+                changes.append((f"localizationTexts.{locale}.{key}", served_texts.get(key), value))
+    portal = next((c for c in desired.get("clients", []) if c["clientId"] == "portal"), None)
+    if portal:
+        served_clients = guarded(admin.get_clients)
+        served_portal = next((c for c in served_clients if c["clientId"] == "portal"), None)
+        if served_portal:
+            for key in ("rootUrl", "baseUrl", "redirectUris"):
+                if served_portal.get(key) != portal.get(key):
+                    changes.append((f"client.portal.{key}", served_portal.get(key), portal.get(key)))
+            for key, value in portal.get("attributes", {}).items():
+                if served_portal.get("attributes", {}).get(key) != value:
+                    changes.append((f"client.portal.attributes.{key}", served_portal.get("attributes", {}).get(key), value))
+    return changes
+
+
+def _comparable(value):
+    # Keycloak returns set-like lists (locales, OTP apps) in its own order
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return sorted(value)
+    return value
+
+
+def apply_realm_changes(admin: KeycloakAdmin, desired: dict, changes: list[tuple[str, object, object]]) -> None:
+    """Apply the changes found by realm_changes() to the running realm (no restart needed)."""
+    name = desired["realm"]
+    top = {key: desired[key] for key, _, _ in changes if "." not in key and key in desired}
+    if any(key.startswith("smtpServer.") for key, _, _ in changes):
+        top["smtpServer"] = desired["smtpServer"]
+    if any(key.startswith("attributes.") for key, _, _ in changes):
+        top["attributes"] = desired["attributes"]
+    if top:
+        guarded(admin.update_realm, name, top)
+    descriptions = {r["name"]: r.get("description", "") for r in desired.get("roles", {}).get("realm", [])}
+    for key, _, _ in changes:
+        if key.startswith("role."):
+            role = key.split(".", 1)[1]
+            guarded(admin.create_realm_role, {"name": role, "description": descriptions.get(role, "")}, skip_exists=True)
+    for key, _, value in changes:
+        if key.startswith("localizationTexts."):
+            _, locale, text_key = key.split(".", 2)
+            set_realm_text(admin, locale, text_key, str(value))
+    client_changes = [key for key, _, _ in changes if key.startswith("client.portal.")]
+    if client_changes:
+        portal = next(c for c in desired["clients"] if c["clientId"] == "portal")
+        served = next(c for c in guarded(admin.get_clients) if c["clientId"] == "portal")
+        served.update({k: portal[k] for k in ("rootUrl", "baseUrl", "redirectUris") if k in portal})
+        served["attributes"] = (served.get("attributes") or {}) | portal.get("attributes", {})
+        guarded(admin.update_client, served["id"], served)
+
+
+def set_realm_text(admin: KeycloakAdmin, locale: str, key: str, value: str) -> None:
+    """One realm localization text (the theme reads branding from these)."""
+    from keycloak.exceptions import KeycloakConnectionError
+    import copy as _copy
+
+    twin = _copy.copy(admin.connection)
+    twin.headers = dict(admin.connection.headers or {}) | {"Content-Type": "text/plain"}
+    try:
+        response = twin.raw_put(_realm_path(admin, f"localization/{locale}/{key}"), data=value.encode("utf-8"))
+    except KeycloakConnectionError as exc:
+        raise KeycloakUnreachable("Keycloak is not reachable") from exc
+    _checked(response, f"realm text {locale}.{key}")
+
+
+def sync_realm(admin: KeycloakAdmin, desired: dict, *, dry_run: bool = False) -> tuple[str, list]:
+    """Create the realm or bring it in line; ("created"|"updated"|"unchanged"|"would ...", changes)."""
+    served = None
+    if desired["realm"] in {r["realm"] for r in guarded(admin.get_realms)}:
+        served = guarded(admin.get_realm, desired["realm"])
+    scoped = admin
+    if served is not None:
+        scoped = KeycloakAdmin(connection=admin.connection)
+        scoped.connection = _copy_for_realm(admin.connection, desired["realm"])
+    changes = realm_changes(scoped, desired, served)
+    if not changes:
+        return "unchanged", []
+    if dry_run:
+        return ("would create" if served is None else "would update"), changes
+    if served is None:
+        guarded(admin.create_realm, payload=desired, skip_exists=False)
+        return "created", changes
+    apply_realm_changes(scoped, desired, changes)
+    return "updated", changes
+
+
+def _copy_for_realm(connection, realm: str):
+    import copy as _copy
+
+    twin = _copy.copy(connection)
+    twin.headers = dict(connection.headers or {})
+    twin.realm_name = realm
+    return twin

@@ -1,0 +1,152 @@
+"""The superuser's page: invite managers of their OWN employer, see and manage its invitations.
+
+The employer always comes from the signed-in user's organization claim (g.user["organizations"]),
+never from the form, and every invitation id is looked up under that employer only.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from app import keycloak_admin as ka
+from app.auth import roles_required
+
+bp = Blueprint("invitations", __name__, url_prefix="/invitations")
+
+
+def _no_forbidden_characters(form, field):
+    if ka_name_forbidden(field.data or ""):
+        raise ValidationError("Gebruik geen tekens als < > & \" in een naam.")
+
+
+def ka_name_forbidden(value: str) -> bool:
+    import re
+
+    return bool(re.search(r"[<>&\"$%!#?§;*~/\\|^=\[\]{}()\x00-\x1F\x7F]", value))
+
+
+def _valid_email(form, field):
+    import re
+
+    if not re.fullmatch(r"[^@\s<>\"'()]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", field.data or ""):
+        raise ValidationError("Vul een geldig e-mailadres in.")
+
+
+class InviteForm(FlaskForm):
+    email = StringField("E-mailadres", validators=[DataRequired("Vul een e-mailadres in."), Length(max=254), _valid_email])
+    first_name = StringField("Voornaam", validators=[DataRequired("Vul een voornaam in."), Length(max=100), _no_forbidden_characters])
+    last_name = StringField("Achternaam", validators=[DataRequired("Vul een achternaam in."), Length(max=100), _no_forbidden_characters])
+
+
+class ActionForm(FlaskForm):
+    """Resend/revoke buttons: CSRF only."""
+
+
+def _admin() -> ka.KeycloakAdmin:
+    """One admin client per app (one connection pool, one token), as the provisioning service account."""
+    admin = current_app.extensions.get("arbo_keycloak_admin")
+    if admin is None:
+        admin = ka.realm_admin(current_app.config["SETTINGS"])
+        current_app.extensions["arbo_keycloak_admin"] = admin
+    return admin
+
+
+def _own_employer() -> tuple[str, str]:
+    """(alias, organization id) of the signed-in superuser's employer; 403 without one."""
+    organizations = g.user.get("organizations") or {}
+    if not organizations:
+        abort(403)
+    alias = request.args.get("employer") if request.args.get("employer") in organizations else sorted(organizations)[0]
+    organization_id = (organizations[alias] or {}).get("id")
+    if not organization_id:
+        abort(403)
+    return alias, organization_id
+
+
+def _unavailable():
+    current_app.logger.warning("Keycloak admin call failed", exc_info=True)
+    return render_template("errors/error.html", status=503), 503
+
+
+@bp.get("/")
+@roles_required("superuser")
+def index():
+    alias, organization_id = _own_employer()
+    try:
+        invitations = [i for i in ka.invitation_overview(_admin(), organization_id)]
+    except (ka.KeycloakUnreachable, ka.KeycloakRefused):
+        return _unavailable()
+    order = {"pending": 0, "expired": 1, "accepted": 2}
+    invitations.sort(key=lambda i: (order.get(i["status"], 9), i["email"]))
+    return render_template("invitations/index.html", employer=alias, invitations=invitations,
+                           form=InviteForm(), action_form=ActionForm())
+
+
+@bp.post("/")
+@roles_required("superuser")
+def create():
+    alias, organization_id = _own_employer()
+    form = InviteForm()
+    if not form.validate_on_submit():
+        try:
+            invitations = ka.invitation_overview(_admin(), organization_id)
+        except (ka.KeycloakUnreachable, ka.KeycloakRefused):
+            return _unavailable()
+        return render_template("invitations/index.html", employer=alias, invitations=invitations,
+                               form=form, action_form=ActionForm()), 400
+    email = form.email.data.strip().lower()
+    try:
+        ka.invite(_admin(), organization_id, email=email, first_name=form.first_name.data.strip(),
+                  last_name=form.last_name.data.strip(), role="manager")
+        flash(f"Uitnodiging verstuurd aan {email}. De link is 3 dagen geldig.", "success")
+    except ka.InvitationExists:
+        flash(f"{email} heeft al een uitnodiging. Gebruik 'Opnieuw versturen'.", "error")
+    except ka.AlreadyMember:
+        flash(f"{email} heeft al een account bij uw organisatie.", "error")
+    except ka.MailNotSent:
+        flash("De e-mail kon niet worden verstuurd. Er is niets aangemaakt; probeer het later opnieuw.", "error")
+    except (ka.KeycloakUnreachable, ka.KeycloakRefused):
+        return _unavailable()
+    except ka.KeycloakAdminError:
+        current_app.logger.warning("invitation failed", exc_info=True)
+        flash("De uitnodiging is niet gelukt. Controleer het e-mailadres en probeer het opnieuw.", "error")
+    return redirect(url_for("invitations.index", employer=alias))
+
+
+def _act(invitation_id: str, action) -> object:
+    alias, organization_id = _own_employer()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        ka.get_invitation(_admin(), organization_id, invitation_id)  # 404 for another employer's id
+        action(_admin(), organization_id, invitation_id)
+    except ka.NotFound:
+        abort(404)
+    except ka.MailNotSent:
+        flash("De e-mail kon niet worden verstuurd; probeer het later opnieuw.", "error")
+    except (ka.KeycloakUnreachable, ka.KeycloakRefused):
+        return _unavailable()
+    return redirect(url_for("invitations.index", employer=alias))
+
+
+@bp.post("/<invitation_id>/resend")
+@roles_required("superuser")
+def resend(invitation_id: str):
+    def action(admin, organization_id, invitation_id):
+        ka.resend_invitation(admin, organization_id, invitation_id)
+        flash("Nieuwe uitnodiging verstuurd. De nieuwe link is 3 dagen geldig.", "success")
+
+    return _act(invitation_id, action)
+
+
+@bp.post("/<invitation_id>/revoke")
+@roles_required("superuser")
+def revoke(invitation_id: str):
+    def action(admin, organization_id, invitation_id):
+        email = ka.revoke_invitation(admin, organization_id, invitation_id)
+        flash(f"Uitnodiging voor {email} ingetrokken. De link werkt niet meer.", "success")
+
+    return _act(invitation_id, action)

@@ -1,0 +1,233 @@
+"""Organization invitations against the real Keycloak and mail sink: e-mail, resend, revoke,
+expiry, the role applied on acceptance, SMTP down, and the portal's own-employer rule."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+import uuid
+
+import pytest
+import requests
+
+from app import keycloak_admin as ka
+from app import sign_in_sessions
+from scripts import provision
+from tests.support import free_port
+
+pytestmark = pytest.mark.integration
+
+SUBJECT = "Belangrijk: maak nu uw account aan voor het werkgeverportaal van"
+
+
+@pytest.fixture
+def realm(keycloak, mail_sink, realm_factory):
+    """A fresh realm (SMTP to the sink) with one employer; yields (admin, name, org id, org name)."""
+    representation = realm_factory()
+    admin = ka.realm_admin(dataclasses.replace(keycloak, realm=representation["realm"]))
+    org_name = f"Werkgever {uuid.uuid4().hex[:6]}"
+    org_id = ka.ensure_organization(admin, org_name, f"{uuid.uuid4().hex[:8]}.nl")
+    return dataclasses.make_dataclass("Realm", ["admin", "name", "org_id", "org_name"])(
+        admin, representation["realm"], org_id, org_name)
+
+
+def _email() -> str:
+    return f"invitee-{uuid.uuid4().hex[:10]}@example.nl"
+
+
+def _invite_link(message: dict) -> str:
+    links = [link for link in message["links"] if "/registrations?" in link or "action-token" in link]
+    assert len(links) == 1, message["links"]
+    return links[0]
+
+
+def test_invitation_email_matches_the_employer_manual(realm, mail_sink, keycloak):
+    email = _email()
+    ka.invite(realm.admin, realm.org_id, email=email, first_name="Marco", last_name="van Basten", role="manager")
+
+    message = mail_sink.wait_for(email, SUBJECT)
+    assert message["subject"] == f"{SUBJECT} {realm.org_name}"
+    assert message["from"] == f"{keycloak.mail_from_name} <{keycloak.mail_from}>"
+    assert keycloak.mail_reply_to in message["headers"]["Reply-To"]
+    assert "Van Basten" in message["text"] and "3 dagen" in message["text"]
+    assert "verlopen" in message["text"]  # what to do when the link expired
+    assert "null" not in message["text"] + message["html"] + message["subject"]
+    link = _invite_link(message)
+    assert link.startswith(f"{keycloak.keycloak_url}/realms/{realm.name}/")
+
+    [listed] = ka.list_invitations(realm.admin, realm.org_id)
+    assert (listed["email"], listed["status"]) == (email, "PENDING")
+    assert 3 * 86400 - 120 <= listed["expiresAt"] - listed["sentDate"] <= 3 * 86400
+    assert ka.invited_roles(ka.organization_by_id(realm.admin, realm.org_id))[email]["role"] == "manager"
+
+
+def test_a_second_invitation_to_the_same_person_is_refused(realm):
+    email = _email()
+    ka.invite(realm.admin, realm.org_id, email=email, first_name="Piet", last_name="Jansen")
+    with pytest.raises(ka.InvitationExists):
+        ka.invite(realm.admin, realm.org_id, email=email, first_name="Piet", last_name="Jansen")
+    code = provision.main(["--realm", realm.name, "invite", "--email", email, "--first-name", "Piet",
+                           "--last-name", "Jansen", "--employer", realm.org_name])
+    assert code == provision.EXIT_CONFLICT
+    assert len(ka.list_invitations(realm.admin, realm.org_id)) == 1
+
+
+def test_resend_sends_a_new_link_and_revoke_kills_it(realm, mail_sink):
+    email = _email()
+    ka.invite(realm.admin, realm.org_id, email=email, first_name="Ria", last_name="Smit")
+    first_link = _invite_link(mail_sink.wait_for(email, SUBJECT))
+    [invitation] = ka.list_invitations(realm.admin, realm.org_id)
+
+    assert provision.main(["--realm", realm.name, "invitations", "resend", "--employer", realm.org_name,
+                           "--email", email]) == 0
+    deadline = time.monotonic() + 20
+    while len(mail_sink.messages_to(email)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.3)
+    links = {_invite_link(m) for m in mail_sink.messages_to(email)}
+    assert len(links) == 2
+    second_link = (links - {first_link}).pop()
+    [renewed] = ka.list_invitations(realm.admin, realm.org_id)
+    assert renewed["id"] != invitation["id"] and renewed["status"] == "PENDING"
+
+    opened = requests.get(second_link, timeout=10)
+    assert opened.status_code == 200 and email in opened.text  # the registration page, e-mail filled in
+
+    assert provision.main(["--realm", realm.name, "invitations", "revoke", "--employer", realm.org_name,
+                           "--id", renewed["id"]]) == 0
+    assert ka.list_invitations(realm.admin, realm.org_id) == []
+    assert email not in ka.invited_roles(ka.organization_by_id(realm.admin, realm.org_id))
+    revoked = requests.get(second_link, timeout=10)
+    assert 'id="kc-register-form"' not in revoked.text and "kc-register-form" not in revoked.text
+
+
+def test_expired_invitation_is_listed_as_expired_and_its_link_says_so(keycloak, mail_sink, realm_factory):
+    representation = realm_factory(actionTokenGeneratedByAdminLifespan=2)
+    admin = ka.realm_admin(dataclasses.replace(keycloak, realm=representation["realm"]))
+    org_id = ka.ensure_organization(admin, "Kortlevend BV", "kort.nl")
+    email = _email()
+    ka.invite(admin, org_id, email=email, first_name="Kees", last_name="Kort")
+    link = _invite_link(mail_sink.wait_for(email, SUBJECT))
+    time.sleep(3.5)
+
+    statuses = {row["email"]: row["status"] for row in ka.invitation_overview(admin, org_id)}
+    assert statuses[email] == "expired"
+    page = requests.get(link, headers={"Accept-Language": "nl"}, timeout=10)
+    assert "kc-register-form" not in page.text
+    assert re.search(r"verlopen|expired", page.text, re.I)
+
+
+def test_role_is_granted_once_the_invitee_is_a_member(realm):
+    email = _email()
+    ka.invite(realm.admin, realm.org_id, email=email, first_name="Sjaak", last_name="Super", role="superuser")
+    # what Keycloak does when the invitee registers through the link: a user, member of the employer
+    user_id = realm.admin.create_user({"username": email, "email": email, "enabled": True,
+                                       "firstName": "Sjaak", "lastName": "Super"})
+    realm.admin.organization_user_add(user_id=user_id, organization_id=realm.org_id)
+
+    assert ka.apply_invited_roles(realm.admin, realm.org_id) == [email]
+    roles = {role["name"] for role in realm.admin.get_realm_roles_of_user(user_id)}
+    assert {"manager", "superuser"} <= roles
+    overview = {row["email"]: row for row in ka.invitation_overview(realm.admin, realm.org_id)}
+    assert overview[email]["status"] == "accepted"
+    assert ka.apply_invited_roles(realm.admin, realm.org_id) == []  # idempotent
+
+
+def test_smtp_down_keeps_nothing_and_a_rerun_finishes(keycloak, mail_sink, realm_factory, master):
+    closed = free_port()
+    representation = realm_factory()
+    name = representation["realm"]
+    smtp = representation["smtpServer"] | {"port": str(closed)}
+    master.connection.realm_name = name
+    try:
+        master.update_realm(name, {"smtpServer": smtp})
+    finally:
+        master.connection.realm_name = "master"
+    admin = ka.realm_admin(dataclasses.replace(keycloak, realm=name))
+    org_id = ka.ensure_organization(admin, "Storing BV", "storing.nl")
+    email = _email()
+
+    with pytest.raises(ka.MailNotSent):
+        ka.invite(admin, org_id, email=email, first_name="Sam", last_name="Storing")
+    assert ka.list_invitations(admin, org_id) == []
+    assert email not in ka.invited_roles(ka.organization_by_id(admin, org_id))
+    code = provision.main(["--realm", name, "invite", "--email", email, "--first-name", "Sam",
+                           "--last-name", "Storing", "--employer", "Storing BV"])
+    assert code == provision.EXIT_MAIL
+
+    master.update_realm(name, {"smtpServer": representation["smtpServer"]})
+    assert provision.main(["--realm", name, "invite", "--email", email, "--first-name", "Sam",
+                           "--last-name", "Storing", "--employer", "Storing BV"]) == 0
+    assert len(ka.list_invitations(admin, org_id)) == 1
+    mail_sink.wait_for(email, SUBJECT)
+
+
+def test_keycloak_unreachable_gives_exit_code_3(monkeypatch):
+    monkeypatch.setenv("KEYCLOAK_PORT", str(free_port()))
+    assert provision.main(["employer", "list"]) == provision.EXIT_UNREACHABLE
+
+
+# --------------------------------------------------------------------------------------------
+# the portal page
+
+def _signed_in_client(portal, organizations: dict, roles=("manager", "superuser")):
+    client = portal.app.test_client()
+    sid = uuid.uuid4().hex
+    with portal.app.app_context():
+        sign_in_sessions.record_start(sid, "sub-" + sid)
+    with client.session_transaction() as session:
+        session["user"] = {"sub": "sub-" + sid, "sid": sid, "email": "boss@example.nl", "name": "Baas",
+                           "roles": list(roles), "organizations": organizations}
+    return client
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def test_superuser_invites_into_own_employer_only_even_with_a_forged_field(portal, mail_sink):
+    own_id = ka.ensure_organization(portal.admin, "Eigen BV", "eigen.nl")
+    other_id = ka.ensure_organization(portal.admin, "Ander BV", "ander.nl")
+    client = _signed_in_client(portal, {"eigen-bv": {"id": own_id}})
+
+    page = client.get("/invitations/")
+    assert page.status_code == 200 and "Uitnodigingen voor eigen-bv" in page.get_data(as_text=True)
+    email = _email()
+    response = client.post("/invitations/?employer=ander-bv", data={
+        "csrf_token": _csrf(page.get_data(as_text=True)), "email": email, "first_name": "Fake",
+        "last_name": "Forger", "organization_id": other_id, "employer": "ander-bv"})
+    assert response.status_code == 302
+    assert [i["email"] for i in ka.list_invitations(portal.admin, own_id)] == [email]
+    assert ka.list_invitations(portal.admin, other_id) == []
+
+    # another employer's invitation cannot be resent or revoked through this page
+    foreign = _email()
+    ka.invite(portal.admin, other_id, email=foreign, first_name="Ander", last_name="Persoon")
+    [foreign_invitation] = ka.list_invitations(portal.admin, other_id)
+    token = _csrf(client.get("/invitations/").get_data(as_text=True))
+    for action in ("resend", "revoke"):
+        assert client.post(f"/invitations/{foreign_invitation['id']}/{action}", data={"csrf_token": token}).status_code == 404
+    assert [i["id"] for i in ka.list_invitations(portal.admin, other_id)] == [foreign_invitation["id"]]
+
+    # own invitation: revoke works, and the page shows it gone
+    [own] = ka.list_invitations(portal.admin, own_id)
+    assert client.post(f"/invitations/{own['id']}/revoke", data={"csrf_token": token}).status_code == 302
+    assert ka.list_invitations(portal.admin, own_id) == []
+
+
+def test_portal_page_needs_superuser_and_csrf(portal):
+    own_id = ka.ensure_organization(portal.admin, "Eigen BV", "eigen.nl")
+    manager = _signed_in_client(portal, {"eigen-bv": {"id": own_id}}, roles=("manager",))
+    assert manager.get("/invitations/").status_code == 403
+    superuser = _signed_in_client(portal, {"eigen-bv": {"id": own_id}})
+    response = superuser.post("/invitations/", data={"email": _email(), "first_name": "A", "last_name": "B"})
+    assert response.status_code == 400
+    assert ka.list_invitations(portal.admin, own_id) == []
+    # bad input is refused with a Dutch message, nothing sent
+    token = _csrf(superuser.get("/invitations/").get_data(as_text=True))
+    response = superuser.post("/invitations/", data={"csrf_token": token, "email": "geen-adres",
+                                                     "first_name": "<b>x</b>", "last_name": "B"})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Vul een geldig e-mailadres in." in text and "&lt;b&gt;" in text
+    assert ka.list_invitations(portal.admin, own_id) == []
