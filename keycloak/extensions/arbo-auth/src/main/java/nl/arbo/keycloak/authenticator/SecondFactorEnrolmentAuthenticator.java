@@ -3,6 +3,8 @@ package nl.arbo.keycloak.authenticator;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.CredentialValidator;
+import org.keycloak.credential.CredentialProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionProviderModel;
@@ -16,8 +18,26 @@ import nl.arbo.keycloak.requiredaction.ChooseSecondFactorActionFactory;
  * it queues the choose-2FA required action, which has to be completed (and the new factor proven
  * with a code) before Keycloak issues a session. If that required action is not enabled the login
  * is refused, so nobody gets in without a second factor.
+ *
+ * It presents itself as validator of a credential type nobody ever stores: Keycloak's "Try
+ * another way" list shows every non-credential alternative unconditionally, but credential
+ * alternatives only when the user has that type, so this step never appears in that list.
  */
-public class SecondFactorEnrolmentAuthenticator implements Authenticator {
+public class SecondFactorEnrolmentAuthenticator implements Authenticator, CredentialValidator<CredentialProvider<?>> {
+
+    /** Never stored; only hides this step from the "Try another way" list. */
+    static final String UNLISTED_TYPE = "arbo-2fa-enrolment-unlisted";
+
+    @Override
+    public String getType(KeycloakSession session) {
+        return UNLISTED_TYPE;
+    }
+
+    @Override
+    public CredentialProvider<?> getCredentialProvider(KeycloakSession session) {
+        // Only used by Keycloak for listed alternatives, which this step never is.
+        return null;
+    }
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
