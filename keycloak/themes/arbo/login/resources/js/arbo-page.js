@@ -15,6 +15,18 @@
     field.setAttribute("aria-describedby", describedBy.join(" "));
   }
 
+  // Some stock v2 pages (login-config-totp.ftl) label their inputs with a `for` that
+  // matches no element ("form-vertical-name"), so the inputs have no accessible name.
+  // Point each such label at the single input of its form group.
+  function repairDanglingLabels() {
+    document.querySelectorAll("label[for]").forEach(function (label) {
+      if (document.getElementById(label.htmlFor)) return;
+      var group = label.closest(".pf-v5-c-form__group");
+      var inputs = group ? group.querySelectorAll("input:not([type=hidden]), select, textarea") : [];
+      if (inputs.length === 1 && inputs[0].id) label.htmlFor = inputs[0].id;
+    });
+  }
+
   // Registering from an invitation: the invited address is the username and Keycloak
   // refuses any other, so show it as fixed rather than let the user edit it in vain.
   function fixInvitedEmail() {
@@ -58,6 +70,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    repairDanglingLabels();
     attachPasswordRules();
     fixInvitedEmail();
     narrowLinkExpiredHelp();
