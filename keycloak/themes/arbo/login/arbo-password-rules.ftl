@@ -12,8 +12,14 @@
     <#return msg(key + "Many", n?c)>
 </#function>
 
+<#-- No box at all when the realm has no password policy that we can explain. -->
+<#function hasRules p>
+    <#return p.length?? || p.maxLength?? || p.upperCase?? || p.lowerCase?? || p.digits??
+        || p.specialChars?? || p.notEmail || p.notUsername || (p.passwordHistory?? && pageId != "register")>
+</#function>
+
 <#macro list>
-    <#if passwordPolicies?? && pageId?? && pagesWithNewPassword?seq_contains(pageId)>
+    <#if passwordPolicies?? && pageId?? && pagesWithNewPassword?seq_contains(pageId) && hasRules(passwordPolicies)>
         <#assign p = passwordPolicies>
         <div id="arbo-password-rules" class="pf-v5-c-alert pf-m-info pf-m-inline arbo-password-rules">
             <div class="pf-v5-c-alert__icon"><span class="${properties.kcFeedbackInfoIcon!}" aria-hidden="true"></span></div>
