@@ -24,6 +24,16 @@
     <#return msg(key)?trim>
 </#function>
 
+<#-- The arbodienst's name: realm text arboBrandName if set, else realmName (the realm's
+     display name, else its capitalised name - never null). -->
+<#function brandName>
+    <#local value = text("arboBrandName")>
+    <#if value?has_content>
+        <#return value>
+    </#if>
+    <#return realmName>
+</#function>
+
 <#function greeting>
     <#local name = lastNameOrEmpty()>
     <#if name?has_content>

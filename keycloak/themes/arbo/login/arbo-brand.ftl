@@ -1,7 +1,7 @@
 <#-- Per-realm branding. Values are realm localization texts (realm "localizationTexts",
      or Admin console > Realm settings > Localization > Realm overrides); the defaults
      live in messages_en.properties, the locale every other locale falls back to.
-     The arbodienst name is the realm's display name. -->
+     The arbodienst name is arboBrandName, else the realm's display name. -->
 
 <#-- A colour from a realm text, or the fallback when it is not a plain hex colour.
      Only #rgb / #rrggbb pass, so a realm text can never inject CSS. -->
@@ -29,7 +29,12 @@
     <#return logoUrl()?matches("(https?://|/)[^\\s\"'<>]+")>
 </#function>
 
+<#-- The arbodienst's name: realm text arboBrandName if set, else the realm's display name. -->
 <#function name>
+    <#local brandName = text("arboBrandName")>
+    <#if brandName?has_content>
+        <#return brandName>
+    </#if>
     <#return realm.displayName!realm.name>
 </#function>
 

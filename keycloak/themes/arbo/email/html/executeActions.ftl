@@ -8,7 +8,7 @@
 </#outputformat>
 <@layout.emailLayout>
     <#if arbo.hasAction("UPDATE_PASSWORD")>
-        <@layout.paragraph>${msg("arboWelcomeIntro", realmName)}</@layout.paragraph>
+        <@layout.paragraph>${msg("arboWelcomeIntro", arbo.brandName())}</@layout.paragraph>
         <@layout.heading msg("arboWelcomeStepsHeading")/>
         <ol style="margin:0 0 12px 0;padding-left:20px;">
             <li style="margin-bottom:6px;">${msg("arboWelcomeStepPassword")}</li>
@@ -16,7 +16,7 @@
         </ol>
         <@layout.button href=link label=msg("arboWelcomeLink")/>
     <#else>
-        <@layout.paragraph>${msg("arboActionsIntro", realmName, requiredActionsText)}</@layout.paragraph>
+        <@layout.paragraph>${msg("arboActionsIntro", arbo.brandName(), requiredActionsText)}</@layout.paragraph>
         <@layout.button href=link label=msg("arboActionsLink")/>
     </#if>
 

@@ -3,7 +3,7 @@
 <#-- Invitation to join an organisation (employer). Variables from Keycloak: link,
      linkExpiration (minutes), organization, realmName; firstName/lastName when known. -->
 <@layout.emailLayout>
-    <@layout.paragraph>${msg("arboInviteIntro", realmName, organization.name)}</@layout.paragraph>
+    <@layout.paragraph>${msg("arboInviteIntro", arbo.brandName(), organization.name)}</@layout.paragraph>
 
     <@layout.heading msg("arboInviteCreateHeading")/>
     <@layout.paragraph>${msg("arboInviteCreateText")}</@layout.paragraph>

@@ -2,7 +2,7 @@
 <#import "/arbo-common.ftl" as arbo>
 <#-- Forgot password. Variables from Keycloak: link, linkExpiration (minutes), realmName, user. -->
 <@layout.emailLayout>
-    <@layout.paragraph>${msg("arboResetIntro", realmName)}</@layout.paragraph>
+    <@layout.paragraph>${msg("arboResetIntro", arbo.brandName())}</@layout.paragraph>
     <@layout.button href=link label=msg("arboResetLink")/>
 
     <@layout.note msg("arboResetValidity", arbo.linkValidity())/>

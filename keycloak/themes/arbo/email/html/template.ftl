@@ -11,7 +11,7 @@
 <head>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>${subject!realmName}</title>
+    <title>${subject!arbo.brandName()}</title>
 </head>
 <body style="margin:0;padding:0;background:#f3f5f6;font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#1f2a30;">
 <table role="presentation" width="100%" cellspacing="0" cellpadding="0" style="background:#f3f5f6;">
@@ -19,15 +19,15 @@
         <table role="presentation" width="600" cellspacing="0" cellpadding="0" style="max-width:600px;width:100%;background:#ffffff;border-top:6px solid ${primary};">
             <tr><td style="padding:20px 32px;border-bottom:1px solid #e2e7ea;">
                 <#if arbo.logoUrl()?has_content>
-                    <img src="${arbo.logoUrl()}" alt="${realmName}" height="40" style="height:40px;vertical-align:middle;margin-right:12px;border:0;">
+                    <img src="${arbo.logoUrl()}" alt="${arbo.brandName()}" height="40" style="height:40px;vertical-align:middle;margin-right:12px;border:0;">
                 </#if>
-                <span style="font-size:18px;font-weight:bold;vertical-align:middle;">${realmName}</span>
+                <span style="font-size:18px;font-weight:bold;vertical-align:middle;">${arbo.brandName()}</span>
             </td></tr>
             <tr><td style="padding:24px 32px 8px 32px;">
                 <p style="margin:0 0 16px 0;">${arbo.greeting()}</p>
                 <#nested>
                 <p style="margin:24px 0 0 0;">${msg("arboSignatureClosing")}</p>
-                <p style="margin:0 0 16px 0;">${msg("arboSignatureTeam", realmName)}</p>
+                <p style="margin:0 0 16px 0;">${msg("arboSignatureTeam", arbo.brandName())}</p>
             </td></tr>
             <tr><td style="padding:16px 32px;border-top:1px solid #e2e7ea;font-size:12px;color:#5b6770;">
                 ${msg("arboAutomatedMail")}

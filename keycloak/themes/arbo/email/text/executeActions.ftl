@@ -4,7 +4,7 @@
 <#assign requiredActionsText><#if requiredActions??><#list requiredActions as action>${msg("requiredAction.${action}")}<#sep>, </#sep></#list></#if></#assign>
 <@layout.emailLayout>
 <#if arbo.hasAction("UPDATE_PASSWORD")>
-${msg("arboWelcomeIntro", realmName)}
+${msg("arboWelcomeIntro", arbo.brandName())}
 
 ${msg("arboWelcomeStepsHeading")}
 1. ${msg("arboWelcomeStepPassword")}
@@ -13,7 +13,7 @@ ${msg("arboWelcomeStepsHeading")}
 ${msg("arboWelcomeLink")}:
 ${link}
 <#else>
-${msg("arboActionsIntro", realmName, requiredActionsText)}
+${msg("arboActionsIntro", arbo.brandName(), requiredActionsText)}
 
 ${msg("arboActionsLink")}:
 ${link}

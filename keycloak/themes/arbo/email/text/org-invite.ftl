@@ -2,7 +2,7 @@
 <#import "template.ftl" as layout>
 <#import "/arbo-common.ftl" as arbo>
 <@layout.emailLayout>
-${msg("arboInviteIntro", realmName, organization.name)}
+${msg("arboInviteIntro", arbo.brandName(), organization.name)}
 
 ${msg("arboInviteCreateHeading")}
 ${msg("arboInviteCreateText")}

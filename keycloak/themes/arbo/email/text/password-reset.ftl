@@ -2,7 +2,7 @@
 <#import "template.ftl" as layout>
 <#import "/arbo-common.ftl" as arbo>
 <@layout.emailLayout>
-${msg("arboResetIntro", realmName)}
+${msg("arboResetIntro", arbo.brandName())}
 
 ${msg("arboResetLink")}:
 ${link}

@@ -6,7 +6,7 @@ ${arbo.greeting()}
 
 <#nested>
 ${msg("arboSignatureClosing")}
-${msg("arboSignatureTeam", realmName)}
+${msg("arboSignatureTeam", arbo.brandName())}
 
 --
 ${msg("arboAutomatedMail")}
