@@ -280,7 +280,12 @@ def cmd_import(args) -> int:
         by_name[organization["name"].lower()] = organization
         by_name[organization.get("alias", "").lower()] = organization
     parsed = rows.parse_csv(raw, known_employers={k for k in by_name if k})
-    settings = load_settings()
+    # the welcome link returns to the portal as this realm knows it (its client's base URL)
+    try:
+        portal = next((c for c in ka.guarded(admin.get_clients) if c["clientId"] == load_settings().portal_client_id), None)
+    except KeycloakError:  # the provisioning account may not view clients: Keycloak's default page then
+        portal = None
+    client_id, redirect_uri = (portal["clientId"], portal["baseUrl"]) if portal and portal.get("baseUrl") else (None, None)
     outcomes: dict[int, str] = {}
     failed: list[rows.Rejected] = []
     unreachable = False
@@ -293,7 +298,7 @@ def cmd_import(args) -> int:
             employer_id = by_name[row.employer.lower()]["id"]
             if args.dry_run:
                 return _planned(admin, employer_id, row)
-            return _import_row(admin, employer_id, row, settings.portal_client_id, settings.portal_url + "/")
+            return _import_row(admin, employer_id, row, client_id, redirect_uri)
 
         with ThreadPoolExecutor(max_workers=max(1, min(args.workers, 16))) as pool:
             futures = {pool.submit(one, row): row for row in work}
@@ -456,7 +461,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_REFUSED
     except KeycloakError as exc:
         errors.print(f"fout: Keycloak: {escape(str(exc))}")
-        return EXIT_PARTIAL
+        return EXIT_REFUSED if getattr(exc, "response_code", None) in (401, 403) else EXIT_PARTIAL
 
 
 if __name__ == "__main__":

@@ -1,0 +1,127 @@
+"""Benchmark: organization invitations per second, the fast path beside a naive python-keycloak loop.
+
+    .venv/bin/python -m bench.bench_invitations [--count 1000] [--naive 100] [--workers 8]
+
+Runs against the Keycloak of the settings (loopback), in a throwaway realm whose SMTP points at an
+in-process aiosmtpd sink on a free port (so every invitation really sends an e-mail). Deletes the
+realm afterwards. Fast path: one token and one connection pool (app.keycloak_admin's admin client),
+the employer looked up once, all roles recorded in one update, and a bounded thread pool posting
+the invitations. Naive: a sequential loop doing per person what `provision invite` does (look-ups included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from aiosmtpd.controller import Controller
+
+from app import keycloak_admin as ka
+from app.config import load_settings
+
+
+class CountingSink:
+    """An SMTP server that only counts what it receives (nothing is kept)."""
+
+    def __init__(self) -> None:
+        self.received = 0
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        with self._lock:
+            self.received += 1
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def naive_loop(admin, org_name: str, people: list[tuple[str, str, str]]) -> float:
+    """The obvious script: per person, sequentially, what the single `invite` command does -
+    look the employer up by name, check membership and pending invitations, record the role
+    (read and update the organization), then post the invitation."""
+    started = time.perf_counter()
+    for email, first, last in people:
+        organization = ka.find_organization(admin, org_name)
+        ka.invite(admin, organization["id"], email=email, first_name=first, last_name=last, role="manager")
+    return time.perf_counter() - started
+
+
+def fast_path(admin, org_id: str, people: list[tuple[str, str, str]], workers: int) -> tuple[float, int]:
+    """One token, one pool, roles recorded in one update, a bounded pool of concurrent posts."""
+    started = time.perf_counter()
+    ka.record_invited_roles(admin, org_id, {email: "manager" for email, _, _ in people})
+    failures = 0
+
+    def one(person):
+        ka.send_invitation(admin, org_id, *person)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(one, person) for person in people]:
+            try:
+                future.result()
+            except ka.KeycloakAdminError as exc:
+                failures += 1
+                print(f"  failed: {exc}", file=sys.stderr)
+    return time.perf_counter() - started, failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=1000, help="invitations on the fast path (default 1000)")
+    parser.add_argument("--naive", type=int, default=100, help="invitations in the naive loop (default 100)")
+    parser.add_argument("--workers", type=int, default=8, help="fast-path threads (default 8, max 32)")
+    args = parser.parse_args(argv)
+    workers = max(1, min(args.workers, 32))
+    settings = load_settings()
+
+    sink = CountingSink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    master = ka.master_admin(settings, realm="master")
+    realm = f"bench-{uuid.uuid4().hex[:8]}"
+    placeholders = settings.realm_placeholders() | {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port)}
+    ka.ensure_realm(master, ka.render_realm(placeholders, realm_name=realm))
+    try:
+        admin = ka.master_admin(settings, realm=realm)
+        naive_org, fast_org = "Naief BV", "Snel BV"
+        ka.ensure_organization(admin, naive_org, "naief.example")
+        fast_id = ka.ensure_organization(admin, fast_org, "snel.example")
+        naive_people = [(f"naive-{i}@naief.example", "Naief", f"Persoon {i}") for i in range(args.naive)]
+        fast_people = [(f"fast-{i}@snel.example", "Snel", f"Persoon {i}") for i in range(args.count)]
+
+        naive_seconds = naive_loop(admin, naive_org, naive_people)
+        fast_seconds, failures = fast_path(admin, fast_id, fast_people, workers)
+
+        expected = args.naive + args.count - failures
+        deadline = time.monotonic() + 30
+        while sink.received < expected and time.monotonic() < deadline:
+            time.sleep(0.2)
+        invited = len(ka.list_invitations(admin, fast_id))
+        naive_rate = args.naive / naive_seconds
+        fast_rate = (args.count - failures) / fast_seconds
+        print(f"naive sequential python-keycloak loop: {args.naive} invitations in {naive_seconds:.1f} s "
+              f"= {naive_rate:.1f}/s")
+        print(f"fast path ({workers} threads, one token/pool): {args.count - failures} invitations in "
+              f"{fast_seconds:.1f} s = {fast_rate:.1f}/s")
+        print(f"speed-up: {fast_rate / naive_rate:.1f}x; e-mails received by the sink: {sink.received}/"
+              f"{args.naive + args.count}; invitations stored: {invited}; failures: {failures}")
+        ok = failures == 0 and invited == args.count and fast_rate >= 20 and fast_rate >= 3 * naive_rate
+        print("target (>= 20/s and >= 3x naive):", "met" if ok else "NOT met")
+        return 0 if ok else 1
+    finally:
+        ka.delete_realm(master, realm)
+        controller.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
