@@ -1,0 +1,70 @@
+"""End to end: an invitation e-mail's link opens Keycloak's registration page with the e-mail fixed;
+the invitee registers, becomes a member of the employer and gets the invited role; an expired
+link shows a clear expired page."""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import time
+import uuid
+
+import pytest
+
+from app import keycloak_admin as ka
+from tests.support import submit
+
+pytestmark = pytest.mark.browser
+
+SUBJECT = "Belangrijk: maak nu uw account aan voor het werkgeverportaal van"
+
+
+def _link(message: dict) -> str:
+    return next(link for link in message["links"] if "/registrations?" in link or "action-token" in link)
+
+
+def test_invitation_link_opens_registration_with_email_fixed_and_role_follows(page, keycloak, mail_sink, realm_factory):
+    realm = realm_factory()["realm"]
+    admin = ka.realm_admin(dataclasses.replace(keycloak, realm=realm))
+    org_id = ka.ensure_organization(admin, "EK88", "ek88.nl")
+    email = f"marco-{uuid.uuid4().hex[:8]}@ek88.nl"
+    ka.invite(admin, org_id, email=email, first_name="Marco", last_name="van Basten", role="manager")
+    message = mail_sink.wait_for(email, SUBJECT)
+
+    page.goto(_link(message))
+    page.wait_for_selector("#kc-register-form")
+    field = page.locator("#email")
+    assert field.input_value() == email
+    assert field.is_disabled() or field.get_attribute("readonly") is not None
+    for selector in ("#password", "#password-confirm", "#firstName", "#lastName"):
+        assert page.locator(selector).count() == 1, selector
+
+    password = "Registreer-" + secrets.token_urlsafe(10) + "1!"
+    page.fill("#password", password)
+    page.fill("#password-confirm", password)
+    page.fill("#firstName", "Marco")
+    page.fill("#lastName", "van Basten")
+    submit(page, "#kc-register-form [type=submit]")
+
+    member = ka.find_member_by_email(admin, org_id, email)
+    assert member is not None  # Keycloak made the invitee a member of the employer
+    assert ka.list_invitations(admin, org_id) == []  # the used invitation is gone
+    assert ka.apply_invited_roles(admin, org_id) == [email]
+    assert "manager" in {r["name"] for r in admin.get_realm_roles_of_user(member["id"])}
+    assert [r["status"] for r in ka.invitation_overview(admin, org_id)] == ["accepted"]
+
+
+def test_expired_invitation_link_shows_a_clear_expired_page(page, keycloak, mail_sink, realm_factory):
+    realm = realm_factory(actionTokenGeneratedByAdminLifespan=2)["realm"]
+    admin = ka.realm_admin(dataclasses.replace(keycloak, realm=realm))
+    org_id = ka.ensure_organization(admin, "EK88", "ek88.nl")
+    email = f"laat-{uuid.uuid4().hex[:8]}@ek88.nl"
+    ka.invite(admin, org_id, email=email, first_name="Laat", last_name="Komer")
+    link = _link(mail_sink.wait_for(email, SUBJECT))
+    time.sleep(3.5)
+
+    page.goto(link)
+    assert page.locator("#kc-register-form").count() == 0
+    text = page.inner_text("body")
+    assert "verlopen" in text.lower()
+    assert "null" not in text
