@@ -25,6 +25,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=not settings.local_development,
         PERMANENT_SESSION_LIFETIME=8 * 3600,
         WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
+        DOCUMENTS_DIR=settings.documents_dir or os.path.join(app.instance_path, "documents"),
     )
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k != "SETTINGS"})
@@ -41,14 +43,23 @@ def create_app(test_config: dict | None = None) -> Flask:
         client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256", "timeout": 10},
     )
 
-    from app import auth, dashboard, health, invitations, security
+    from app import (access_log, auth, dashboard, documents, dossier, health, i18n, invitations, migrate, security,
+                     staff, user_settings)
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(invitations.bp)
+    app.register_blueprint(dossier.bp)
+    app.register_blueprint(documents.bp)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(user_settings.bp)
+    i18n.init_app(app)
+    if settings.bench_routes:
+        from app import bench_routes
+
+        app.register_blueprint(bench_routes.bp)
     security.init_app(app)
 
-    with app.app_context():
-        db.create_all()
+    migrate.upgrade(app)
     return app

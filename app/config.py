@@ -74,6 +74,9 @@ class Settings:
     sms_gateway_url: str = ""
     sms_gateway_token: str = DEV_ONLY_SECRETS["SMS_GATEWAY_TOKEN"]
     database_url: str = ""
+    max_upload_mb: int = 10
+    documents_dir: str = ""  # empty: <instance folder>/documents
+    bench_routes: bool = False  # BENCH=1 adds /bench/hello for bench/bench_portal.py; never in production
 
     @property
     def keycloak_url(self) -> str:
@@ -143,4 +146,7 @@ def load_settings() -> Settings:
         sms_gateway_url=_env("SMS_GATEWAY_URL", f"http://{smtp_host}:{sink_http_port}/api/sms"),
         sms_gateway_token=_env("SMS_GATEWAY_TOKEN", DEV_ONLY_SECRETS["SMS_GATEWAY_TOKEN"]),
         database_url=_env("DATABASE_URL", ""),
+        max_upload_mb=_int("MAX_UPLOAD_MB", 10),
+        documents_dir=_env("DOCUMENTS_DIR", ""),
+        bench_routes=_env("BENCH", "0") in ("1", "true", "yes"),
     )

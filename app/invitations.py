@@ -12,7 +12,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app import keycloak_admin as ka
-from app.auth import roles_required
+from app.auth import login_required, roles_required
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 
@@ -100,7 +100,8 @@ def create():
     email = form.email.data.strip().lower()
     try:
         ka.invite(_admin(), organization_id, email=email, first_name=form.first_name.data.strip(),
-                  last_name=form.last_name.data.strip(), role="manager")
+                  last_name=form.last_name.data.strip(), role="manager",
+                  redirect_url=ka.welcome_url(current_app.config["SETTINGS"].portal_url))
         flash(f"Uitnodiging verstuurd aan {email}. De link is 3 dagen geldig.", "success")
     except ka.InvitationExists:
         flash(f"{email} heeft al een uitnodiging. Gebruik 'Opnieuw versturen'.", "error")
@@ -150,3 +151,30 @@ def revoke(invitation_id: str):
         flash(f"Uitnodiging voor {email} ingetrokken. De link werkt niet meer.", "success")
 
     return _act(invitation_id, action)
+
+
+@bp.get("/welcome")
+@login_required
+def welcome():
+    """Where Keycloak sends an invitee after registration (the employer's redirect URL).
+
+    Keycloak's invitation carries no role, so the role recorded at invitation time is granted
+    here; a fresh (silent, single sign-on) sign-in then puts it in the session's token.
+    """
+    try:
+        granted = ka.apply_invited_role_for_user(_admin(), g.user["sub"])
+    except (ka.KeycloakUnreachable, ka.KeycloakRefused):
+        return _unavailable()
+    if granted:
+        return redirect(url_for("auth.login", next=url_for("dashboard.index")))
+    return redirect(url_for("dashboard.index"))
+
+
+@bp.app_template_filter("epoch_date")
+def epoch_date(value) -> str:
+    """Keycloak's epoch seconds as a Dutch date and time (UTC)."""
+    from datetime import datetime, timezone
+
+    if not value:
+        return ""
+    return datetime.fromtimestamp(int(value), timezone.utc).strftime("%d-%m-%Y %H:%M UTC")

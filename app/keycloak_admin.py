@@ -282,27 +282,34 @@ def _update_role_records(admin: KeycloakAdmin, organization_id: str, change) -> 
     with _role_lock:
         organization = organization_by_id(admin, organization_id)
         attributes = organization.get("attributes") or {}
-        if change(attributes) is False:
+        if change(attributes, organization) is False:
             return
         organization["attributes"] = attributes
         _raw(admin, "PUT", f"organizations/{organization_id}", form=organization, what="organization update")
 
 
-def record_invited_roles(admin: KeycloakAdmin, organization_id: str, roles_by_email: dict[str, str]) -> None:
-    """Remember the role of each invited e-mail (one update for many: the fast path)."""
+def record_invited_roles(admin: KeycloakAdmin, organization_id: str, roles_by_email: dict[str, str],
+                         redirect_url: str | None = None) -> None:
+    """Remember the role of each invited e-mail (one update for many: the fast path).
+
+    redirect_url becomes the organization's redirect URL: where Keycloak sends the invitee after
+    registering and setting up 2FA - the portal's /invitations/welcome, which grants the role.
+    """
     for role in roles_by_email.values():
         if role not in INVITE_ROLES:
             raise KeycloakAdminError(f"unknown invitation role {role!r}; known: {', '.join(INVITE_ROLES)}")
 
-    def change(attributes):
+    def change(attributes, organization):
         for email, role in roles_by_email.items():
             attributes[_PENDING + email.lower()] = [role]
+        if redirect_url:
+            organization["redirectUrl"] = redirect_url
 
     _update_role_records(admin, organization_id, change)
 
 
 def forget_invited_role(admin: KeycloakAdmin, organization_id: str, email: str) -> None:
-    def change(attributes):
+    def change(attributes, organization):
         return attributes.pop(_PENDING + email.lower(), None) is not None
 
     _update_role_records(admin, organization_id, change)
@@ -336,7 +343,7 @@ def apply_invited_roles(admin: KeycloakAdmin, organization_id: str) -> list[str]
     if granted:
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-        def change(attributes):
+        def change(attributes, organization):
             for email, role in granted.items():
                 attributes.pop(_PENDING + email, None)
                 attributes[_ACCEPTED + email] = [role, now]
@@ -372,8 +379,13 @@ def send_invitation(admin: KeycloakAdmin, organization_id: str, email: str, firs
         raise
 
 
+def welcome_url(portal_url: str) -> str:
+    """The portal page an invitee lands on after registering (grants the invited role)."""
+    return portal_url.rstrip("/") + "/invitations/welcome"
+
+
 def invite(admin: KeycloakAdmin, organization_id: str, *, email: str, first_name: str, last_name: str,
-           role: str = "manager", check_member: bool = True) -> None:
+           role: str = "manager", check_member: bool = True, redirect_url: str | None = None) -> None:
     """Invite one person with a role: record the role, then send; undo the record on failure."""
     if role not in INVITE_ROLES:
         raise KeycloakAdminError(f"unknown invitation role {role!r}; known: {', '.join(INVITE_ROLES)}")
@@ -381,7 +393,7 @@ def invite(admin: KeycloakAdmin, organization_id: str, *, email: str, first_name
         raise AlreadyMember(f"{email} is already a member of this employer")
     if check_member and list_invitations(admin, organization_id, email=email):
         raise InvitationExists(f"{email} already has an invitation to this employer; use resend")
-    record_invited_roles(admin, organization_id, {email: role})
+    record_invited_roles(admin, organization_id, {email: role}, redirect_url=redirect_url)
     try:
         send_invitation(admin, organization_id, email, first_name, last_name)
     except InvitationExists:
@@ -497,7 +509,9 @@ def create_employee(admin: KeycloakAdmin, organization_id: str, *, email: str, f
 
 # Top-level realm settings managed by `provision realm`; lists/structures handled separately.
 _SKIP_KEYS = {"realm", "roles", "clients", "users", "components", "requiredActions", "localizationTexts",
-              "smtpServer", "attributes"}
+              "smtpServer", "attributes", "authenticationFlows", "authenticatorConfig", "clientScopes", "groups",
+              "identityProviders", "identityProviderMappers", "scopeMappings", "clientScopeMappings",
+              "organizations", "keys"}
 BRAND_KEYS = ("arboBrandName", "arboBrandPrimaryColor", "arboBrandLogoUrl")
 
 
@@ -509,6 +523,8 @@ def realm_changes(admin: KeycloakAdmin, desired: dict, served: dict | None) -> l
     for key, value in desired.items():
         if key in _SKIP_KEYS:
             continue
+        if key not in served and isinstance(value, (list, dict)):
+            continue  # a structure the realm GET does not return (created with the realm only)
         if _comparable(served.get(key)) != _comparable(value):
             changes.append((key, served.get(key), value))
     served_smtp = served.get("smtpServer") or {}

@@ -168,7 +168,8 @@ def cmd_invite(args) -> int:
     admin = _admin(args)
     employer = _employer(admin, args.employer)
     ka.invite(admin, employer["id"], email=email, first_name=args.first_name.strip(),
-              last_name=args.last_name.strip(), role=args.role)
+              last_name=args.last_name.strip(), role=args.role,
+              redirect_url=ka.welcome_url(args.portal_url or load_settings().portal_url))
     console.print(f"Uitnodiging verstuurd aan {escape(email)} voor {escape(employer['name'])} als {args.role} "
                   "(link 3 dagen geldig).")
     return EXIT_OK
@@ -253,7 +254,7 @@ def _import_row(admin, employer_id: str, row: rows.Row, client_id: str | None, r
     if ka.list_invitations(admin, employer_id, email=row.email):
         return "unchanged (al uitgenodigd)"
     ka.invite(admin, employer_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
-              role=row.role, check_member=False)
+              role=row.role, check_member=False, redirect_url=ka.welcome_url(load_settings().portal_url))
     return "invited"
 
 
@@ -397,6 +398,8 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--employer", required=True, help="employer name or alias")
     invite.add_argument("--role", default="manager", choices=sorted(ka.INVITE_ROLES),
                         help="role granted once the invitation is accepted (default: manager)")
+    invite.add_argument("--portal-url", help="portal the invitee lands on after registering, where the role is "
+                                             "granted (default: PORTAL_URL)")
 
     invitations = sub(commands, "invitations", "list, resend or revoke invitations", None)
     invitation_commands = invitations.add_subparsers(dest="invitations_command", required=True, metavar="ACTION")

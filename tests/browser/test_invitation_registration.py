@@ -4,10 +4,13 @@ link shows a clear expired page."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import json
 import secrets
 import time
 import uuid
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -28,7 +31,9 @@ def test_invitation_link_opens_registration_with_email_fixed_and_role_follows(pa
     admin = ka.realm_admin(dataclasses.replace(keycloak, realm=realm))
     org_id = ka.ensure_organization(admin, "EK88", "ek88.nl")
     email = f"marco-{uuid.uuid4().hex[:8]}@ek88.nl"
-    ka.invite(admin, org_id, email=email, first_name="Marco", last_name="van Basten", role="manager")
+    welcome = "http://127.0.0.1:5999/invitations/welcome"
+    ka.invite(admin, org_id, email=email, first_name="Marco", last_name="van Basten", role="manager",
+              redirect_url=welcome)
     message = mail_sink.wait_for(email, SUBJECT)
 
     page.goto(_link(message))
@@ -45,6 +50,11 @@ def test_invitation_link_opens_registration_with_email_fixed_and_role_follows(pa
     page.fill("#firstName", "Marco")
     page.fill("#lastName", "van Basten")
     submit(page, "#kc-register-form [type=submit]")
+
+    # after the 2FA set-up Keycloak sends the invitee to the employer's redirect URL: the portal's welcome
+    client_data = parse_qs(urlparse(page.url).query).get("client_data", [""])[0]
+    if client_data:
+        assert json.loads(base64.urlsafe_b64decode(client_data + "==="))["ru"] == welcome
 
     member = ka.find_member_by_email(admin, org_id, email)
     assert member is not None  # Keycloak made the invitee a member of the employer

@@ -231,3 +231,34 @@ def test_portal_page_needs_superuser_and_csrf(portal):
     text = response.get_data(as_text=True)
     assert "Vul een geldig e-mailadres in." in text and "&lt;b&gt;" in text
     assert ka.list_invitations(portal.admin, own_id) == []
+
+
+def test_invitee_lands_on_welcome_and_gets_the_role(portal):
+    own_id = ka.ensure_organization(portal.admin, "Eigen BV", "eigen.nl")
+    boss = _signed_in_client(portal, {"eigen-bv": {"id": own_id}})
+    email = _email()
+    token = _csrf(boss.get("/invitations/").get_data(as_text=True))
+    assert boss.post("/invitations/", data={"csrf_token": token, "email": email, "first_name": "Nieuw",
+                                            "last_name": "Lid"}).status_code == 302
+    organization = ka.organization_by_id(portal.admin, own_id)
+    assert organization["redirectUrl"] == f"{portal.url}/invitations/welcome"
+
+    # what Keycloak does when the invitee registers through the link
+    user_id = portal.admin.create_user({"username": email, "email": email, "enabled": True,
+                                        "firstName": "Nieuw", "lastName": "Lid"})
+    portal.admin.organization_user_add(user_id=user_id, organization_id=own_id)
+
+    invitee = portal.app.test_client()
+    sid = uuid.uuid4().hex
+    with portal.app.app_context():
+        sign_in_sessions.record_start(sid, user_id)
+    with invitee.session_transaction() as session:
+        session["user"] = {"sub": user_id, "sid": sid, "email": email, "name": "Nieuw Lid", "roles": [],
+                           "organizations": {"eigen-bv": {"id": own_id}}}
+    response = invitee.get("/invitations/welcome")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]  # fresh token
+    assert "manager" in {r["name"] for r in portal.admin.get_realm_roles_of_user(user_id)}
+    again = invitee.get("/invitations/welcome")
+    assert again.status_code == 302 and again.headers["Location"].endswith("/dashboard")
+    page = boss.get("/invitations/").get_data(as_text=True)
+    assert f'data-email="{email}" data-status="accepted"' in page

@@ -1,0 +1,68 @@
+"""Dutch by default, English on request (Flask-Babel).
+
+The texts in code and templates are Dutch; app/translations/en/.../messages.po holds the English.
+The .po file is compiled into the instance folder at start (no build output in git). The chosen
+language lives in session["locale"]; app/auth.py passes it to Keycloak as `ui_locales`, so the
+sign-in pages speak the same language.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Blueprint, Flask, redirect, request, session, url_for
+from flask_babel import Babel
+
+from app.config import ROOT
+
+LANGUAGES = ("nl", "en")
+DEFAULT = "nl"
+SOURCE = ROOT / "app" / "translations"
+
+bp = Blueprint("i18n", __name__)
+babel = Babel()
+
+
+def select_locale() -> str:
+    locale = session.get("locale")
+    return locale if locale in LANGUAGES else DEFAULT
+
+
+def compile_translations(target: Path) -> None:
+    """Compile every messages.po under app/translations into target (only when the .po is newer)."""
+    for po_path in SOURCE.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = target / po_path.relative_to(SOURCE).with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        partial = mo_path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        partial.replace(mo_path)  # atomic: several workers may compile at once
+
+
+def init_app(app: Flask) -> None:
+    target = Path(app.instance_path) / "translations"
+    compile_translations(target)
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(target)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["current_locale"] = select_locale
+    app.register_blueprint(bp)
+
+
+@bp.post("/language")
+def switch():
+    """Remember the chosen language and go back to the page the user was on."""
+    locale = request.form.get("locale")
+    if locale in LANGUAGES:
+        session["locale"] = locale
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("dashboard.home")
+    return redirect(target)

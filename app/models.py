@@ -1,0 +1,157 @@
+"""The occupational-health data the app keeps (Keycloak keeps identities, passwords and 2FA).
+
+Every row that appears in a URL has a random UUID as its id, so ids cannot be guessed or counted.
+Medical fields (diagnosis, cause, medical notes) live on the case but are only ever read through
+app.access, which builds each role's view from an explicit allow-list.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Employer(db.Model):
+    """A client company of the arbodienst; one Keycloak organization."""
+
+    __tablename__ = "employer"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200))
+    keycloak_org_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    keycloak_org_alias: Mapped[str | None] = mapped_column(String(200))
+    # contractual working days per week are the same for everyone here; used for the absence percentage
+    employees: Mapped[list["Employee"]] = relationship(back_populates="employer", order_by="Employee.name")
+
+
+class Employee(db.Model):
+    """A worker of an employer, linked to their Keycloak user by the user id (`sub`)."""
+
+    __tablename__ = "employee"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    keycloak_user_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    employer_id: Mapped[str] = mapped_column(ForeignKey("employer.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    mobile: Mapped[str | None] = mapped_column(String(32))
+
+    employer: Mapped[Employer] = relationship(back_populates="employees")
+    cases: Mapped[list["AbsenceCase"]] = relationship(back_populates="employee",
+                                                      order_by="AbsenceCase.first_sick_day.desc()")
+    documents: Mapped[list["Document"]] = relationship(back_populates="employee",
+                                                       order_by="Document.created_at.desc()")
+
+
+class CaseStatus:
+    OPEN = "open"            # absent, fully
+    PARTIAL = "partial"      # partly back at work
+    RECOVERED = "recovered"  # closed: back at work
+    ALL = (OPEN, PARTIAL, RECOVERED)
+    ABSENT = (OPEN, PARTIAL)
+
+
+class AbsenceCase(db.Model):
+    """One period of sickness absence of an employee."""
+
+    __tablename__ = "absence_case"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("employee.id"), index=True)
+    first_sick_day: Mapped[date] = mapped_column(Date)
+    expected_recovery: Mapped[date | None] = mapped_column(Date)
+    recovered_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default=CaseStatus.OPEN)
+    work_possible: Mapped[str] = mapped_column(Text, default="")  # adjustment advice: the employer may know
+    # physician-only: Dutch privacy rules forbid the employer to record these, even with consent
+    diagnosis: Mapped[str] = mapped_column(Text, default="")
+    cause: Mapped[str] = mapped_column(Text, default="")
+    medical_notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    employee: Mapped[Employee] = relationship(back_populates="cases")
+
+    def last_day(self, today: date) -> date:
+        """The last day of absence so far (today while still absent)."""
+        return self.recovered_on or today
+
+    def expected_weeks(self) -> int | None:
+        if not self.expected_recovery:
+            return None
+        return max(0, (self.expected_recovery - self.first_sick_day).days + 6) // 7
+
+
+class DocumentKind:
+    INVITATION = "invitation"  # invitation for the company doctor
+    ABSENCE = "absence"        # a document about the absence
+    COACHING = "coaching"      # coaching plan
+    ALL = (INVITATION, ABSENCE, COACHING)
+
+
+class Audience:
+    """Who may open a document, besides the arbodienst's physicians and staff (who see all)."""
+
+    EMPLOYEE = "employee"    # the employee only
+    EMPLOYER = "employer"    # the employee and the employer's managers (no medical content!)
+    PHYSICIAN = "physician"  # physician-only: professionals of the arbodienst only
+    ALL = (EMPLOYEE, EMPLOYER, PHYSICIAN)
+
+
+class Document(db.Model):
+    """A file for an employee, stored on disk under the instance folder."""
+
+    __tablename__ = "document"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("employee.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    audience: Mapped[str] = mapped_column(String(16), default=Audience.EMPLOYEE)
+    filename: Mapped[str] = mapped_column(String(255))      # the name shown on download
+    stored_name: Mapped[str] = mapped_column(String(64))    # random name on disk, never user input
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+
+    employee: Mapped[Employee] = relationship(back_populates="documents")
+
+
+class ProfessionalAssignment(db.Model):
+    """Which employers a physician or staff member of the arbodienst serves."""
+
+    __tablename__ = "professional_assignment"
+    __table_args__ = (UniqueConstraint("keycloak_user_id", "employer_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    keycloak_user_id: Mapped[str] = mapped_column(String(64), index=True)
+    employer_id: Mapped[str] = mapped_column(ForeignKey("employer.id"))
+
+
+class AccessLog(db.Model):
+    """Every read of a dossier, case or document: who, in which role, whose data, what, when."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_sub: Mapped[str] = mapped_column(String(64))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    actor_role: Mapped[str] = mapped_column(String(32))
+    employee_id: Mapped[str] = mapped_column(ForeignKey("employee.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(36), default="")

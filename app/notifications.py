@@ -1,0 +1,57 @@
+"""E-mail to an employee that a new document is waiting (Dutch, over SMTP from the settings).
+
+The e-mail says only that there is a new document and links straight to it: the link holds the
+document's random id and nothing else, and neither the link nor the text names the kind of
+document, the employer or anything about health. After sign-in the app lands on that document
+(auth keeps `next` through the sign-in).
+"""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+from app.config import Settings
+from app.models import Document
+
+SUBJECT = "Er staat een nieuw document voor u klaar"
+
+TEXT = """Beste {name},
+
+Er staat een nieuw document voor u klaar in het verzuimportaal van {sender}.
+
+Bekijk het document via deze link (u logt eerst in):
+{link}
+
+Let op: documenten zijn om privacyredenen niet te openen op een mobiele telefoon.
+Gebruik een computer of laptop.
+
+Met vriendelijke groet,
+{sender}
+
+Dit bericht is automatisch verstuurd; u kunt er niet op antwoorden.
+"""
+
+
+def document_link(settings: Settings, document: Document) -> str:
+    return f"{settings.portal_url}/documents/{document.id}"
+
+
+def new_document_message(settings: Settings, document: Document) -> EmailMessage:
+    employee = document.employee
+    message = EmailMessage()
+    message["Subject"] = SUBJECT
+    message["From"] = formataddr((settings.display_name, settings.mail_from))
+    message["Reply-To"] = settings.mail_reply_to
+    message["To"] = formataddr((employee.name, employee.email))
+    message["Message-ID"] = make_msgid(domain=settings.mail_from.rpartition("@")[2] or None)
+    message.set_content(TEXT.format(name=employee.name, sender=settings.display_name,
+                                    link=document_link(settings, document)))
+    return message
+
+
+def send_new_document(settings: Settings, document: Document) -> None:
+    """Send the e-mail; raises OSError/smtplib.SMTPException when the mail server refuses."""
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
+        smtp.send_message(new_document_message(settings, document))

@@ -1,0 +1,61 @@
+"""Each role signs in through the real Keycloak (real tokens, real roles and organization claim) and
+gets exactly its own view of the two employers' data."""
+
+import pytest
+
+from tests.portal_fixtures import SECRETS_A, SECRETS_B
+from tests.support import login
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+MEDICAL = SECRETS_A + SECRETS_B
+
+
+def status(page, portal, path):
+    response = page.request.get(portal.url + path, max_redirects=0)
+    return response.status, response.text()
+
+
+# role -> {path template: expected status}
+EXPECTED = {
+    "employee-a1": {"/dossier": 200, "/dossier/{a1}": 200, "/dossier/{a2}": 404, "/cases/{case_a1}": 200,
+                    "/cases/{case_b1}": 404, "/documents/{a1_employee}": 200, "/documents/{a1_physician}": 404,
+                    "/documents/{b1_employee}": 404, "/staff": 403},
+    "manager-a": {"/cases/{case_a1}": 200, "/cases/{case_b1}": 404, "/dossier/{a1}": 404,
+                  "/documents/{a1_employer}": 200, "/documents/{a1_physician}": 404, "/documents/{a1_employee}": 404,
+                  "/dashboard/export.csv?status=all": 200, "/staff": 403},
+    "physician-a": {"/dossier/{a1}": 200, "/dossier/{b1}": 404, "/cases/{case_a1}": 200, "/cases/{case_b1}": 404,
+                    "/documents/{a1_physician}": 200, "/staff": 200},
+    "staff-b": {"/dossier/{b1}": 200, "/dossier/{a1}": 404, "/cases/{case_b1}": 200, "/cases/{case_a1}": 404},
+}
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_role_sees_exactly_its_own_objects(page, portal, real_world, role):
+    world, accounts = real_world
+    login(page, portal.url, accounts[role])
+    page.wait_for_url(f"{portal.url}/dashboard")
+    for template, expected in EXPECTED[role].items():
+        got, body = status(page, portal, template.format(**vars(world)))
+        assert got == expected, f"{role} {template}: {got}"
+        if role.startswith("manager"):
+            assert not any(secret in body for secret in MEDICAL), f"medical data in {template}"
+
+
+def test_manager_dashboard_from_real_organization_claim(page, portal, real_world):
+    """The employer comes from Keycloak's organization claim in the ID token."""
+    world, accounts = real_world
+    login(page, portal.url, accounts["manager-a"])
+    page.wait_for_url(f"{portal.url}/dashboard")
+    html = page.content()
+    assert "Anna A1" in html and "Carla B1" not in html
+    assert not any(secret in html for secret in MEDICAL)
+
+
+def test_superuser_gets_the_invite_link_when_the_page_exists(page, portal, real_world):
+    world, accounts = real_world
+    login(page, portal.url, accounts["superuser-a"])
+    page.wait_for_url(f"{portal.url}/dashboard")
+    has_link = page.locator("#link-invite").count() == 1
+    assert has_link == ("invitations.index" in portal.app.view_functions)
+    assert page.locator("#absence-overview").count() == 1

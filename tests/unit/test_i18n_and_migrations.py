@@ -1,0 +1,43 @@
+"""Dutch by default with an English switch; the schema comes from the Alembic migrations."""
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from tests.portal_fixtures import app, client, make_app, sign_in, world  # noqa: F401
+
+
+def test_dutch_by_default_english_on_request(app, client, world):
+    sign_in(client, app, "employee-a1")
+    assert "Mijn dossier" in client.get("/dossier").get_data(as_text=True)
+    response = client.post("/language", data={"locale": "en", "next": "/dossier"})
+    assert response.status_code == 302 and response.location.endswith("/dossier")
+    html = client.get("/dossier").get_data(as_text=True)
+    assert "My file" in html and '<html lang="en">' in html
+    with client.session_transaction() as session:
+        assert session["locale"] == "en"  # app/auth.py passes it to Keycloak as ui_locales
+
+
+def test_language_switch_refuses_other_sites(client):
+    assert client.post("/language", data={"locale": "en", "next": "//evil.example/"}).location == "/"
+    assert client.post("/language", data={"locale": "xx"}).status_code == 302
+
+
+def test_database_is_at_the_newest_migration(app):
+    with app.app_context():
+        inspector = sa.inspect(db.engine)
+        assert {"alembic_version", "sign_in_session", "employer", "employee", "absence_case", "document",
+                "access_log", "professional_assignment"} <= set(inspector.get_table_names())
+        assert db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+
+
+def test_upgrade_adopts_a_database_made_by_create_all(tmp_path):
+    """The skeleton made sign_in_session with db.create_all(); the first migration keeps it."""
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'portal.sqlite'}")
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE sign_in_session (sid VARCHAR(64) PRIMARY KEY, subject VARCHAR(64), "
+                                   "started_at DATETIME, ended_at DATETIME)"))
+        connection.execute(sa.text("INSERT INTO sign_in_session VALUES ('s1', 'u1', '2026-01-01', NULL)"))
+    app = make_app(tmp_path)  # runs the upgrade on the existing file
+    with app.app_context():
+        assert db.session.execute(sa.text("SELECT count(*) FROM sign_in_session")).scalar() == 1
+        assert db.session.execute(sa.text("SELECT count(*) FROM employer")).scalar() == 0

@@ -1,0 +1,85 @@
+"""The staff page and the add-document flows (page and CLI), with the e-mail to the employee."""
+
+import io
+from unittest import mock
+
+from app.demo_data import tiny_pdf
+from app.extensions import db
+from app.models import Document
+from tests.portal_fixtures import app, client, sign_in, world  # noqa: F401
+
+
+def test_staff_page_lists_only_served_employers(app, client, world):
+    sign_in(client, app, "physician-a")
+    html = client.get("/staff").get_data(as_text=True)
+    assert "Werkgever A" in html and "Anna A1" in html and "Werkgever B" not in html
+
+
+def test_staff_page_is_for_professionals_only(app, client, world):
+    for sub in ("employee-a1", "manager-a", "superuser-a"):
+        sign_in(client, app, sub)
+        assert client.get("/staff").status_code == 403
+        assert client.get(f"/staff/employees/{world.a1}/documents/new").status_code == 403
+
+
+def test_upload_stores_and_emails_the_employee(app, client, world):
+    sign_in(client, app, "physician-a")
+    with mock.patch("app.notifications.send_new_document") as send:
+        response = client.post(f"/staff/employees/{world.a1}/documents/new", data={
+            "kind": "coaching", "title": "Coachingsplan juni", "audience": "employee",
+            "file": (io.BytesIO(tiny_pdf("plan")), "plan.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        document = db.session.scalar(db.select(Document).where(Document.title == "Coachingsplan juni"))
+        assert document.employee_id == world.a1 and document.content_type == "application/pdf"
+    assert send.call_args.args[1].id == document.id
+
+
+def test_physician_only_document_sends_no_email(app, client, world):
+    sign_in(client, app, "physician-a")
+    with mock.patch("app.notifications.send_new_document") as send:
+        client.post(f"/staff/employees/{world.a1}/documents/new", data={
+            "kind": "absence", "title": "Verslag", "audience": "physician",
+            "file": (io.BytesIO(tiny_pdf("v")), "v.pdf")}, content_type="multipart/form-data")
+    send.assert_not_called()
+
+
+def test_wrong_type_gets_a_clear_error(app, client, world):
+    sign_in(client, app, "physician-a")
+    response = client.post(f"/staff/employees/{world.a1}/documents/new", data={
+        "kind": "absence", "title": "x", "audience": "employee",
+        "file": (io.BytesIO(b"MZ\x90\x00"), "tool.exe")}, content_type="multipart/form-data")
+    assert response.status_code == 400 and "niet toegestaan" in response.get_data(as_text=True)
+
+
+def test_too_large_upload_is_refused(tmp_path):
+    from tests.portal_fixtures import make_app, seed_world
+
+    app = make_app(tmp_path, max_upload_mb=1)
+    world = seed_world(app)
+    client = app.test_client()
+    sign_in(client, app, "physician-a")
+    response = client.post(f"/staff/employees/{world.a1}/documents/new", data={
+        "kind": "absence", "title": "x", "audience": "employee",
+        "file": (io.BytesIO(b"%PDF-" + b"0" * (2 * 1024 * 1024)), "groot.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 413 and "te groot" in response.get_data(as_text=True)
+
+
+def test_cannot_upload_for_an_employee_of_another_employer(app, client, world):
+    sign_in(client, app, "physician-a")
+    assert client.get(f"/staff/employees/{world.b1}/documents/new").status_code == 404
+
+
+def test_cli_adds_a_document_and_mails(app, world, tmp_path):
+    path = tmp_path / "uitnodiging.pdf"
+    path.write_bytes(tiny_pdf("uitnodiging"))
+    with mock.patch("app.notifications.send_new_document") as send:
+        result = app.test_cli_runner().invoke(args=[
+            "add-document", "--employee-email", "A1@example.nl", "--kind", "invitation",
+            "--title", "Uitnodiging spreekuur", "--file", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "added for a1@example.nl" in result.output
+    send.assert_called_once()
+    unknown = app.test_cli_runner().invoke(args=[
+        "add-document", "--employee-email", "x@example.nl", "--kind", "invitation", "--title", "t", "--file", str(path)])
+    assert unknown.exit_code != 0 and "no employee" in unknown.output
