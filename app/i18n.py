@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Blueprint, Flask, redirect, request, session, url_for
+from flask import Blueprint, Flask, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel
 
 from app.config import ROOT
@@ -27,6 +27,8 @@ babel = Babel()
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and e-mails: Dutch
+        return DEFAULT
     locale = session.get("locale")
     return locale if locale in LANGUAGES else DEFAULT
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField
@@ -66,13 +67,13 @@ def new_document(employee_id: str):
 def _notify(document: Document) -> str:
     """E-mail the employee when the document is meant for them; the result as a message for staff."""
     if document.audience == Audience.PHYSICIAN:
-        return "Document opgeslagen (alleen voor de arbodienst; de werknemer krijgt geen e-mail)."
+        return _("Document opgeslagen (alleen voor de arbodienst; de werknemer krijgt geen e-mail).")
     try:
         notifications.send_new_document(current_app.config["SETTINGS"], document)
     except (OSError, smtplib.SMTPException):
         current_app.logger.warning("new-document e-mail for %s not sent", document.id, exc_info=True)
-        return "Document opgeslagen, maar de e-mail aan de werknemer kon niet worden verstuurd."
-    return "Document opgeslagen en de werknemer is per e-mail geïnformeerd."
+        return _("Document opgeslagen, maar de e-mail aan de werknemer kon niet worden verstuurd.")
+    return _("Document opgeslagen en de werknemer is per e-mail geïnformeerd.")
 
 
 @bp.cli.command("add-document")

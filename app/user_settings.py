@@ -9,6 +9,7 @@ Changing a method goes through Keycloak's application-initiated actions (`kc_act
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 from keycloak.exceptions import KeycloakError
 from requests import RequestException
 
@@ -63,10 +64,10 @@ def sign_out_others():
             admin.connection.raw_delete(f"admin/realms/{settings.realm}/sessions/{sid}")
     except KEYCLOAK_TROUBLE:
         current_app.logger.warning("could not end other sessions", exc_info=True)
-        flash("Uitloggen op andere apparaten lukt nu niet. Probeer het later opnieuw.", "error")
+        flash(_("Uitloggen op andere apparaten lukt nu niet. Probeer het later opnieuw."), "error")
         return redirect(url_for("user_settings.index"))
     for sid in others:  # do not wait for Keycloak's back-channel call
         sign_in_sessions.end(sid=sid)
-    flash(f"U bent uitgelogd op {len(others)} ander(e) apparaat/apparaten." if others
-          else "U was nergens anders ingelogd.")
+    flash(_("U bent uitgelogd op %(n)s ander(e) apparaat/apparaten.", n=len(others)) if others
+          else _("U was nergens anders ingelogd."))
     return redirect(url_for("user_settings.index"))

@@ -1,0 +1,25 @@
+"""The demo data: EK88 with employees, cases and documents; loading twice changes nothing."""
+
+from app.demo_data import DEMO_CASES, DEMO_EMPLOYEES, load_demo, tiny_pdf
+from app.extensions import db
+from app.models import AbsenceCase, Document, Employee, ProfessionalAssignment
+from tests.portal_fixtures import app  # noqa: F401
+
+
+def test_load_demo_is_idempotent(app):
+    user_ids = {p["email"]: f"kc-{i}" for i, p in enumerate(DEMO_EMPLOYEES)}
+    with app.app_context():
+        for _ in range(2):
+            employer = load_demo("org-ek88", "ek88", user_ids, professionals=["kc-physician"])
+        assert employer.name == "EK88"
+        assert db.session.scalar(db.select(db.func.count(Employee.id))) == len(DEMO_EMPLOYEES)
+        assert db.session.scalar(db.select(db.func.count(AbsenceCase.id))) == len(DEMO_CASES)
+        assert db.session.scalar(db.select(db.func.count(Document.id))) == 4
+        assert db.session.scalar(db.select(db.func.count(ProfessionalAssignment.id))) == 1
+        anna = db.session.scalar(db.select(Employee).where(Employee.email == "anna@ek88.nl"))
+        assert anna.keycloak_user_id == "kc-0" and anna.mobile == "+31612345001"
+
+
+def test_tiny_pdf_is_a_pdf():
+    data = tiny_pdf("Hallo")
+    assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF") and b"(Hallo) Tj" in data
