@@ -260,6 +260,18 @@ def organization_by_id(admin: KeycloakAdmin, organization_id: str) -> dict:
     return _raw(admin, "GET", f"organizations/{organization_id}", what="organization").json()
 
 
+def organization_members(admin: KeycloakAdmin, organization_id: str) -> list[dict]:
+    """Every member of the organization (paged through)."""
+    found, first, size = [], 0, 500
+    while True:
+        page = _raw(admin, "GET", f"organizations/{organization_id}/members", what="members",
+                    first=first, max=size, briefRepresentation="true").json()
+        found += page
+        if len(page) < size:
+            return found
+        first += size
+
+
 def find_member_by_email(admin: KeycloakAdmin, organization_id: str, email: str) -> dict | None:
     members = _raw(admin, "GET", f"organizations/{organization_id}/members", what="members",
                    search=email, exact="true").json()
@@ -305,7 +317,14 @@ def record_invited_roles(admin: KeycloakAdmin, organization_id: str, roles_by_em
         if redirect_url:
             organization["redirectUrl"] = redirect_url
 
-    _update_role_records(admin, organization_id, change)
+    # The lock covers one process; another process (a second portal worker, the CLI) may write the
+    # same organization at the same moment and overwrite us, so read back and write again if needed.
+    for _ in range(3):
+        _update_role_records(admin, organization_id, change)
+        attributes = organization_by_id(admin, organization_id).get("attributes") or {}
+        if all(attributes.get(_PENDING + email.lower()) == [role] for email, role in roles_by_email.items()):
+            return
+    raise KeycloakAdminError("the invited role could not be recorded (concurrent updates); try again")
 
 
 def forget_invited_role(admin: KeycloakAdmin, organization_id: str, email: str) -> None:
@@ -331,11 +350,13 @@ def apply_invited_roles(admin: KeycloakAdmin, organization_id: str) -> list[str]
     from datetime import datetime, timezone
 
     organization = organization_by_id(admin, organization_id)
+    pending = {email: r for email, r in invited_roles(organization).items() if r["accepted"] is None}
+    if not pending:
+        return []
+    members = {(m.get("email") or "").lower(): m for m in organization_members(admin, organization_id)}
     granted: dict[str, str] = {}
-    for email, record in invited_roles(organization).items():
-        if record["accepted"] is not None:
-            continue
-        member = find_member_by_email(admin, organization_id, email)
+    for email, record in pending.items():
+        member = members.get(email)
         if member:
             roles = [guarded(admin.get_realm_role, role) for role in INVITE_ROLES.get(record["role"], ())]
             guarded(admin.assign_realm_roles, user_id=member["id"], roles=roles)
