@@ -83,3 +83,15 @@ def test_csv_semicolons_and_bom_are_accepted():
 def test_unusable_files_are_refused_as_a_whole(raw, message):
     with pytest.raises(rows.BadInput, match=message):
         rows.parse_csv(raw)
+
+
+@pytest.mark.parametrize("argv", [["employer", "list", "--json"], ["invitations", "list"],
+                                  ["realm", "--dry-run"], ["import", "{csv}"]])
+def test_keycloak_unreachable_is_exit_3_with_a_clear_message(argv, monkeypatch, tmp_path, capsys):
+    from tests.support import free_port
+
+    csv_file = tmp_path / "hr.csv"
+    csv_file.write_text(HEADER + "a@ek88.nl,Anna,Aa,EK88,employee,1980-01-01,+31612345678\n", encoding="utf-8")
+    monkeypatch.setenv("KEYCLOAK_PORT", str(free_port()))
+    assert provision.main([a.replace("{csv}", str(csv_file)) for a in argv]) == provision.EXIT_UNREACHABLE
+    assert "Keycloak is niet bereikbaar" in capsys.readouterr().err
