@@ -8,7 +8,7 @@ import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.OTPCredentialModel;
 
-/** What second factors a user has, and removing the ones replaced by a new choice. */
+/** What second factors a user has, and removing the ones replaced by a new one. */
 public final class SecondFactors {
 
     private SecondFactors() {
@@ -31,10 +31,19 @@ public final class SecondFactors {
                 .findFirst().map(SmsCredentialModel::from);
     }
 
-    /** Removes every credential of the type, so codes from the old method stop working. */
-    public static int removeAll(UserModel user, String type) {
-        List<String> ids = user.credentialManager().getStoredCredentialsByTypeStream(type)
-                .map(CredentialModel::getId).collect(Collectors.toList());
+    /** The user's stored second-factor credentials (OTP and SMS), in Keycloak's stored order. */
+    public static List<CredentialModel> secondFactorCredentials(UserModel user) {
+        return user.credentialManager().getStoredCredentialsStream()
+                .filter(c -> SecondFactorReplacement.SECOND_FACTOR_TYPES.contains(c.getType()))
+                .collect(Collectors.toList());
+    }
+
+    /**
+     * Removes every other second-factor credential once {@code keepId} is the confirmed new one,
+     * so codes of the old app or phone stop working. Returns how many were removed.
+     */
+    public static int removeAllExcept(UserModel user, String keepId) {
+        List<String> ids = SecondFactorReplacement.toRemove(secondFactorCredentials(user), keepId);
         ids.forEach(id -> user.credentialManager().removeStoredCredentialById(id));
         return ids.size();
     }

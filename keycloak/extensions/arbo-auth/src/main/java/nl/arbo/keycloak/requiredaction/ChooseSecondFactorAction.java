@@ -4,17 +4,18 @@ import java.time.Clock;
 import java.util.Optional;
 
 import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
-import org.keycloak.authentication.requiredactions.UpdateTotp;
+import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 import nl.arbo.keycloak.code.CodeGenerator;
@@ -34,16 +35,25 @@ import nl.arbo.keycloak.sms.SmsSender;
  * The new method must be proven with a code before it is stored; only then are the credentials
  * of the other method removed, so the old codes stop working.
  *
- * Pages: arbo-choose-2fa.ftl (field {@code method} = sms|app, {@code action=choose}),
+ * SMS is set up here. The app is not: choosing it (or holding an app-only role) queues Keycloak's
+ * own CONFIGURE_TOTP required action in the authentication session and completes this action,
+ * so Keycloak runs its stock page next, with its own URLs ("Unable to scan?" link, device name,
+ * "sign out other devices"). Rendering that page from inside this action breaks those links,
+ * which carry execution=CONFIGURE_TOTP. Removing the SMS credential after the app is confirmed
+ * is done by the event listener {@code arbo-2fa-replacement}.
+ *
+ * Pages: arbo-choose-2fa.ftl (field {@code method} = sms|app, {@code action=choose}) and
  * arbo-sms-setup.ftl (field {@code mobile} with {@code action=phone}; {@code action=send};
- * field {@code code} with {@code action=validate}; {@code action=back}), and for the app
- * Keycloak's own login-config-totp.ftl (fields totp, totpSecret, userLabel).
+ * field {@code code} with {@code action=validate}; {@code action=back}).
  */
 public class ChooseSecondFactorAction implements RequiredActionProvider {
 
     public static final String CHOICE_TEMPLATE = "arbo-choose-2fa.ftl";
     public static final String SMS_TEMPLATE = "arbo-sms-setup.ftl";
     public static final String MOBILE_ATTRIBUTE = "mobile";
+
+    /** Keycloak's own "configure authenticator app" required action, run after this one for the app. */
+    public static final String CONFIGURE_TOTP = UserModel.RequiredAction.CONFIGURE_TOTP.name();
 
     static final String NOTE_METHOD = "arbo-2fa-setup.method";
     static final String NOTE_PHONE = "arbo-2fa-setup.phone";
@@ -52,7 +62,6 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
     static final String METHOD_APP = "app";
 
     private final MethodPolicy methodPolicy;
-    private final UpdateTotp totp = new UpdateTotp();
 
     public ChooseSecondFactorAction(MethodPolicy methodPolicy) {
         this.methodPolicy = methodPolicy;
@@ -66,7 +75,8 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
     @Override
     public void evaluateTriggers(RequiredActionContext context) {
         // Safety net besides the enrolment step in the flow: nobody finishes a login without a second factor.
-        if (!SecondFactors.hasAny(context.getUser())) {
+        // Not when the app setup is already queued: that action is the chosen second factor.
+        if (!SecondFactors.hasAny(context.getUser()) && !appSetupPending(context)) {
             context.getAuthenticationSession().addRequiredAction(ChooseSecondFactorActionFactory.PROVIDER_ID);
         }
     }
@@ -77,7 +87,7 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
         if (method == null) {
             context.challenge(choiceForm(context).createForm(CHOICE_TEMPLATE));
         } else if (METHOD_APP.equals(method)) {
-            totp.requiredActionChallenge(context);
+            handOverToApp(context);
         } else {
             context.challenge(smsForm(context).createForm(SMS_TEMPLATE));
         }
@@ -99,11 +109,8 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
             return;
         }
         if (METHOD_APP.equals(method)) {
-            totp.processAction(context);
-            if (context.getStatus() == RequiredActionContext.Status.SUCCESS) {
-                SecondFactors.removeAll(context.getUser(), SmsCredentialModel.TYPE);
-                clearNotes(context);
-            }
+            // e.g. a form posted from an older page; the app is always set up by CONFIGURE_TOTP.
+            handOverToApp(context);
             return;
         }
         switch (step == null ? "" : step) {
@@ -117,8 +124,7 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
     private void choose(RequiredActionContext context, String chosen) {
         String method = appOnly(context) ? METHOD_APP : chosen;
         if (METHOD_APP.equals(method)) {
-            context.getAuthenticationSession().setAuthNote(NOTE_METHOD, METHOD_APP);
-            totp.requiredActionChallenge(context);
+            handOverToApp(context);
         } else if (METHOD_SMS.equals(method)) {
             context.getAuthenticationSession().setAuthNote(NOTE_METHOD, METHOD_SMS);
             dossierMobile(context.getUser())
@@ -187,15 +193,41 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
         }
         UserModel user = context.getUser();
         RealmModel realm = context.getRealm();
-        // Replace, not add: one SMS credential, and the app codes stop working once SMS is proven.
-        SecondFactors.removeAll(user, SmsCredentialModel.TYPE);
         SmsCredentialProvider provider = (SmsCredentialProvider) context.getSession()
                 .getProvider(CredentialProvider.class, SmsCredentialProviderFactory.PROVIDER_ID);
-        provider.createCredential(realm, user, SmsCredentialModel.forPhone(phone));
-        SecondFactors.removeAll(user, OTPCredentialModel.TYPE);
+        CredentialModel created = provider.createCredential(realm, user, SmsCredentialModel.forPhone(phone));
+        // Replace, not add: the proven phone is the only second factor; old app and phone codes stop working.
+        SecondFactors.removeAllExcept(user, created.getId());
         context.getEvent().detail("arbo_2fa_method", METHOD_SMS);
         clearNotes(context);
         context.success();
+    }
+
+    /**
+     * Completes this action and leaves the app setup to Keycloak's CONFIGURE_TOTP, queued in the
+     * authentication session (not on the user: abandoning the page must not leave a pending action).
+     * Keycloak runs session required actions next, also after an application-initiated action; the
+     * kc_action_status=success for this action reaches the client after the TOTP page is done.
+     */
+    private void handOverToApp(RequiredActionContext context) {
+        RequiredActionProviderModel totpAction = context.getRealm().getRequiredActionProviderByAlias(CONFIGURE_TOTP);
+        if (totpAction == null || !totpAction.isEnabled()) {
+            // Completing without it would let a user without any second factor in.
+            context.getEvent().user(context.getUser()).error("arbo_app_setup_unavailable");
+            context.challenge(context.form().setError("arbo-app-setup-unavailable")
+                    .createErrorPage(Response.Status.INTERNAL_SERVER_ERROR));
+            return;
+        }
+        clearNotes(context);
+        context.getAuthenticationSession().addRequiredAction(CONFIGURE_TOTP);
+        context.getEvent().detail("arbo_2fa_method", METHOD_APP);
+        context.success();
+    }
+
+    /** CONFIGURE_TOTP already queued (by this action, an admin, or the portal). */
+    static boolean appSetupPending(RequiredActionContext context) {
+        return context.getAuthenticationSession().getRequiredActions().contains(CONFIGURE_TOTP)
+                || context.getUser().getRequiredActionsStream().anyMatch(CONFIGURE_TOTP::equals);
     }
 
     private LoginFormsProvider choiceForm(RequiredActionContext context) {
