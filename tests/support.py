@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import socket
 import threading
 import time
@@ -100,10 +101,15 @@ def submit(page, selector: str) -> None:
         page.click(selector)
 
 
-def set_up_totp(page, account: Account, device: str = "Telefoon") -> None:
-    """On Keycloak's TOTP setup page: switch to the manual key, compute a code, name the device."""
-    page.click("#mode-manual")
-    account.totp_secret = page.inner_text("#kc-totp-secret-key").replace(" ", "")
+def set_up_totp(page, account: Account, device: str = "Telefoon", manual_key: bool = False) -> None:
+    """On Keycloak's TOTP setup page: take the secret (as a person would with "Scannen mislukt?" when
+    manual_key is set, else from the form), compute a code, name the device and submit."""
+    if manual_key:
+        page.click("#mode-manual")
+        account.totp_secret = page.inner_text("#kc-totp-secret-key").replace(" ", "")
+    else:  # the form carries the raw secret; authenticator apps get it base32-encoded
+        raw = page.get_attribute("#totpSecret", "value")
+        account.totp_secret = base64.b32encode(raw.encode()).decode().rstrip("=")
     page.fill("#totp", account.fresh_code())
     page.fill("#userLabel", device)
     submit(page, "#saveTOTPBtn")

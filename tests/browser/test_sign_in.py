@@ -2,13 +2,18 @@
 
 import pytest
 
-from tests.support import login
+from tests.support import login, set_up_totp, submit
 
 pytestmark = pytest.mark.browser
 
 
 def test_manager_sets_up_totp_signs_in_and_logs_out(page, portal, manager):
-    login(page, portal.url, manager)
+    page.goto(f"{portal.url}/auth/login")
+    page.fill("#username", manager.email)
+    page.fill("#password", manager.password)
+    submit(page, "#kc-login")
+    assert page.locator("#kc-totp-settings-form").count(), "a manager sets up an authenticator app first"
+    set_up_totp(page, manager, device="Telefoon van Marco", manual_key=True)
 
     page.wait_for_url(f"{portal.url}/dashboard")
     assert manager.email in page.inner_text("#signed-in-as")

@@ -47,10 +47,27 @@ def test_served_realm_is_dutch_first_with_brute_force_protection(served_realm):
     assert served_realm["organizationsEnabled"] is True
 
 
-def test_configure_totp_is_a_default_required_action(keycloak):
+def test_a_second_factor_is_a_default_required_action(keycloak):
+    """Nobody signs in without 2FA: every new user must choose one (managers go straight to TOTP)."""
     admin = keycloak_admin.master_admin(keycloak)
     actions = {a["alias"]: a for a in admin.get_required_actions()}
-    assert actions["CONFIGURE_TOTP"]["enabled"] and actions["CONFIGURE_TOTP"]["defaultAction"]
+    assert actions["arbo-choose-2fa"]["enabled"] and actions["arbo-choose-2fa"]["defaultAction"]
+    assert actions["CONFIGURE_TOTP"]["enabled"]  # what the choice hands over to for the app
+
+
+def test_browser_and_reset_flows_demand_a_second_factor(keycloak, served_realm):
+    admin = keycloak_admin.master_admin(keycloak)
+    assert served_realm["browserFlow"] == "arbo browser"
+    assert served_realm["resetCredentialsFlow"] == "arbo reset credentials"
+    browser = admin.get_authentication_flow_executions("arbo browser")
+    two_factor = {e.get("providerId") for e in browser if e["level"] == 2}
+    assert two_factor == {"auth-otp-form", "arbo-sms-authenticator", "arbo-2fa-enrolment"}
+    assert not any(e.get("providerId") == "organization" for e in browser), "e-mail and password on one page"
+    reset = [e for e in admin.get_authentication_flow_executions("arbo reset credentials") if e["level"] == 0]
+    assert [e.get("providerId") or e["displayName"] for e in reset] == [
+        "arbo-reset-birthdate", "reset-credential-email", "arbo reset 2FA", "reset-password"]
+    assert all(e["requirement"] == "REQUIRED" for e in reset)
+    assert "arbo-2fa-replacement" in served_realm["eventsListeners"]
 
 
 def test_password_policy_refuses_15_and_accepts_16_characters(keycloak):

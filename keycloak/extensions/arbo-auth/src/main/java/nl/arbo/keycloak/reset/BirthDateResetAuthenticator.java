@@ -70,11 +70,11 @@ public class BirthDateResetAuthenticator implements Authenticator {
             context.challenge(form(context, email).setError("arbo-reset-too-many-attempts").createForm(TEMPLATE));
             return;
         }
-        if (email.isEmpty() || birthDate.isEmpty()) {
+        if (email.isEmpty()) {
             context.challenge(form(context, email).setError("arbo-reset-missing-fields").createForm(TEMPLATE));
             return;
         }
-        if (BirthDates.parse(birthDate).isEmpty()) {
+        if (!birthDate.isEmpty() && BirthDates.parse(birthDate).isEmpty()) {
             // Only the format is judged here, which says nothing about any account.
             context.challenge(form(context, email).setError("arbo-reset-invalid-date").createForm(TEMPLATE));
             return;
@@ -90,7 +90,7 @@ public class BirthDateResetAuthenticator implements Authenticator {
         boolean matched = user != null
                 && user.isEnabled()
                 && !context.getProtector().isTemporarilyDisabled(context.getSession(), realm, user)
-                && BirthDates.matches(user.getFirstAttribute(BIRTH_DATE_ATTRIBUTE), birthDate);
+                && BirthDates.satisfies(user.getFirstAttribute(BIRTH_DATE_ATTRIBUTE), birthDate);
 
         if (matched) {
             context.setUser(user);

@@ -41,6 +41,18 @@ public final class BirthDates {
         return a.isPresent() && b.isPresent() && a.get().equals(b.get());
     }
 
+    /**
+     * Whether what was entered proves the account: an account with a birth date on file (an
+     * employee's dossier) needs that date; one without (an employer's manager) is proven by the
+     * e-mail address alone, as in the employer portal's manual and Keycloak's own reset.
+     */
+    public static boolean satisfies(String stored, String entered) {
+        if (stored == null || stored.isBlank()) {
+            return true;
+        }
+        return matches(stored, entered);
+    }
+
     private static Optional<LocalDate> date(String year, String month, String day) {
         try {
             return Optional.of(LocalDate.of(Integer.parseInt(year), Integer.parseInt(month), Integer.parseInt(day)));

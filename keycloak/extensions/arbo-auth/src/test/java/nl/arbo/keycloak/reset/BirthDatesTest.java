@@ -44,4 +44,18 @@ class BirthDatesTest {
         assertFalse(BirthDates.matches("", ""));
         assertFalse(BirthDates.matches("unknown", "unknown"));
     }
+
+    @Test
+    void anAccountWithABirthDateNeedsThatDate() {
+        assertTrue(BirthDates.satisfies("1980-03-07", "07-03-1980"));
+        assertFalse(BirthDates.satisfies("1980-03-07", ""));
+        assertFalse(BirthDates.satisfies("1980-03-07", null));
+        assertFalse(BirthDates.satisfies("1980-03-07", "08-03-1980"));
+    }
+
+    @Test
+    void anAccountWithoutABirthDateIsProvenByTheEmailAlone() {
+        assertTrue(BirthDates.satisfies(null, ""));
+        assertTrue(BirthDates.satisfies(" ", "07-03-1980"));
+    }
 }
