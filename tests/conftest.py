@@ -3,6 +3,7 @@ a live app server and a real browser."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import secrets
@@ -79,17 +80,36 @@ def realm_factory(keycloak, master):
 
 
 @pytest.fixture
-def portal(keycloak, mail_sink, realm_factory, tmp_path):
+def portal_factory(keycloak, mail_sink, realm_factory, tmp_path):
+    """Makes test realms (with realm overrides) each with the app served against it on a free port."""
+    with contextlib.ExitStack() as servers:
+
+        def make(**realm_overrides):
+            port = free_port()
+            url = f"http://127.0.0.1:{port}"
+            realm = realm_factory(portal_url=url, **realm_overrides)
+            settings = dataclasses.replace(keycloak, realm=realm["realm"], portal_url=url, app_port=port,
+                                           database_url=f"sqlite:///{tmp_path / (realm['realm'] + '.sqlite')}")
+            app = create_app({"SETTINGS": settings})
+            server = servers.enter_context(LiveServer(app, port))
+            return Portal(server.url, realm["realm"], settings, app, keycloak_admin.realm_admin(settings))
+
+        yield make
+
+
+@dataclasses.dataclass
+class Portal:
+    url: str
+    realm: str
+    settings: object
+    app: object
+    admin: object
+
+
+@pytest.fixture
+def portal(portal_factory):
     """A test realm and the app served against it, on free loopback ports."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    realm = realm_factory(portal_url=url)
-    settings = dataclasses.replace(keycloak, realm=realm["realm"], portal_url=url, app_port=port,
-                                   database_url=f"sqlite:///{tmp_path / 'portal.sqlite'}")
-    app = create_app({"SETTINGS": settings})
-    with LiveServer(app, port) as server:
-        yield dataclasses.make_dataclass("Portal", ["url", "realm", "settings", "app", "admin"])(
-            server.url, realm["realm"], settings, app, keycloak_admin.realm_admin(settings))
+    return portal_factory()
 
 
 @pytest.fixture
