@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort, g
+from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
 from app.models import AbsenceCase, Audience, Document, Employee, Employer, ProfessionalAssignment
@@ -184,5 +185,6 @@ def employer_cases(employer_ids: list[str]) -> list[AbsenceCase]:
     if not employer_ids:
         return []
     query = (db.select(AbsenceCase).join(Employee).where(Employee.employer_id.in_(employer_ids))
+             .options(contains_eager(AbsenceCase.employee))  # one query, not one per employee
              .order_by(AbsenceCase.first_sick_day.desc()))
     return list(db.session.scalars(query))

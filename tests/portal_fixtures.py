@@ -171,21 +171,52 @@ def provision_real_world(portal) -> tuple[SimpleNamespace, dict]:
     return world, accounts
 
 
-def finish_keycloak_login(page, account) -> None:
-    """On Keycloak's sign-in page (reached by any link): e-mail, password, then TOTP setup or a code."""
-    from tests.support import set_up_totp, submit
+def finish_keycloak_login(page, account, app_url: str) -> None:
+    """Sign in on Keycloak's pages (reached by any link) until the browser is back in the app.
 
-    page.wait_for_selector("#username")
-    page.fill("#username", account.email)
-    if not page.locator("#password").count():
-        submit(page, "#kc-login")
-    page.fill("#password", account.password)
-    submit(page, "#kc-login")
-    if page.locator("#kc-totp-settings-form").count():
-        set_up_totp(page, account)
-    elif page.locator("#otp").count():
-        page.fill("#otp", account.fresh_code())
-        submit(page, "#kc-login")
+    Handles each page that may come up: e-mail and password (one page or identity-first), the
+    arbodienst's "choose your second factor" page (picks the authenticator app), TOTP setup (the
+    secret from the form, base32 as an app would get it) and the TOTP code.
+    """
+    import base64
+    import time
+
+    from tests.support import submit
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        page.wait_for_load_state()
+        if page.url.startswith(app_url):
+            return
+        if page.locator("#kc-arbo-choose-2fa-form").count():
+            page.check("#method-app")
+            submit(page, "#kc-arbo-choose-submit")
+        elif page.locator("#totpSecret").count() and page.locator("#saveTOTPBtn").count():
+            raw = page.get_attribute("#totpSecret", "value")
+            account.totp_secret = base64.b32encode(raw.encode()).decode().rstrip("=")
+            page.fill("#totp", account.fresh_code())
+            page.fill("#userLabel", "Telefoon")
+            submit(page, "#saveTOTPBtn")
+        elif page.locator("#otp").count():
+            page.fill("#otp", account.fresh_code())
+            submit(page, "#kc-login")
+        elif page.locator("#password").count():
+            if page.locator("#username").count():
+                page.fill("#username", account.email)
+            page.fill("#password", account.password)
+            submit(page, "#kc-login")
+        elif page.locator("#username").count():  # identity-first: the e-mail address first
+            page.fill("#username", account.email)
+            submit(page, "#kc-login")
+        else:
+            page.wait_for_timeout(500)
+    assert page.url.startswith(app_url), f"sign-in did not return to the app: {page.url}"
+
+
+def sign_in_browser(page, app_url: str, account) -> None:
+    """A real sign-in through Keycloak from the app's sign-in route."""
+    page.goto(f"{app_url}/auth/login")
+    finish_keycloak_login(page, account, app_url)
 
 
 @pytest.fixture

@@ -3,8 +3,7 @@ gets exactly its own view of the two employers' data."""
 
 import pytest
 
-from tests.portal_fixtures import SECRETS_A, SECRETS_B
-from tests.support import login
+from tests.portal_fixtures import SECRETS_A, SECRETS_B, sign_in_browser
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -33,7 +32,7 @@ EXPECTED = {
 @pytest.mark.parametrize("role", sorted(EXPECTED))
 def test_role_sees_exactly_its_own_objects(page, portal, real_world, role):
     world, accounts = real_world
-    login(page, portal.url, accounts[role])
+    sign_in_browser(page, portal.url, accounts[role])
     page.wait_for_url(f"{portal.url}/dashboard")
     for template, expected in EXPECTED[role].items():
         got, body = status(page, portal, template.format(**vars(world)))
@@ -45,7 +44,7 @@ def test_role_sees_exactly_its_own_objects(page, portal, real_world, role):
 def test_manager_dashboard_from_real_organization_claim(page, portal, real_world):
     """The employer comes from Keycloak's organization claim in the ID token."""
     world, accounts = real_world
-    login(page, portal.url, accounts["manager-a"])
+    sign_in_browser(page, portal.url, accounts["manager-a"])
     page.wait_for_url(f"{portal.url}/dashboard")
     html = page.content()
     assert "Anna A1" in html and "Carla B1" not in html
@@ -54,7 +53,7 @@ def test_manager_dashboard_from_real_organization_claim(page, portal, real_world
 
 def test_superuser_gets_the_invite_link_when_the_page_exists(page, portal, real_world):
     world, accounts = real_world
-    login(page, portal.url, accounts["superuser-a"])
+    sign_in_browser(page, portal.url, accounts["superuser-a"])
     page.wait_for_url(f"{portal.url}/dashboard")
     has_link = page.locator("#link-invite").count() == 1
     assert has_link == ("invitations.index" in portal.app.view_functions)

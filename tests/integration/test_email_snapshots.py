@@ -1,0 +1,83 @@
+"""Snapshots of the e-mails Keycloak sends, as rendered by the real server through our e-mail theme.
+
+A changed e-mail fails here until its snapshot is renewed on purpose:
+UPDATE_SNAPSHOTS=1 ./dev test tests/integration/test_email_snapshots.py (then review the diff).
+"""
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+
+from app import keycloak_admin
+from tests.support import submit
+
+pytestmark = pytest.mark.integration
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+EMPLOYER = "EK88 <b>&</b> Zonen"  # HTML in a name must come out escaped
+
+
+def normalise(text: str, message: dict, portal) -> str:
+    text = text.replace(message["to"], "<EMAIL>")
+    text = re.sub(r"https?://[^\s\"'<>]+", "<LINK>", text)
+    text = text.replace(portal.realm, "<REALM>")
+    return "\n".join(line.rstrip() for line in text.strip().splitlines()) + "\n"
+
+
+def check_snapshot(name: str, message: dict, portal) -> None:
+    for part in ("text", "html"):
+        actual = normalise(message[part], message, portal)
+        path = SNAPSHOTS / f"{name}.{part}.txt"
+        if os.environ.get("UPDATE_SNAPSHOTS") or not path.exists():
+            path.write_text(actual)
+            if not os.environ.get("UPDATE_SNAPSHOTS"):
+                pytest.fail(f"new snapshot written: {path.name}; review it and run again")
+        assert actual == path.read_text(), f"{path.name} differs (UPDATE_SNAPSHOTS=1 renews it after review)"
+
+
+def check_envelope(message: dict, subject: str) -> None:
+    assert message["subject"] == subject
+    assert message["headers"]["From"] == "Inloggen Portaal Werkgever <inloggen@portaal.example>"
+    assert message["headers"]["Reply-To"] == "Niet beantwoorden <noreply@portaal.example>"
+    for part in (message["text"], message["html"], message["subject"]):
+        assert "null" not in part and "<b>&</b>" not in message["html"]
+
+
+@pytest.fixture
+def employer(portal):
+    return keycloak_admin.ensure_organization(portal.admin, EMPLOYER, f"{uuid.uuid4().hex[:8]}.nl")
+
+
+def test_invitation_email(portal, employer, mail_sink):
+    email = f"uitnodiging-{uuid.uuid4().hex[:8]}@ek88.nl"
+    keycloak_admin.invite(portal.admin, employer, email=email, first_name="Marco", last_name="<i>van</i> Basten")
+    message = mail_sink.wait_for(email, "Belangrijk")
+    check_envelope(message, "Belangrijk: maak nu uw account aan voor het werkgeverportaal van EK88 <b>&</b> Zonen")
+    assert "maximaal 3 dagen geldig" in message["text"]
+    check_snapshot("invitation", message, portal)
+
+
+def test_welcome_email(portal, employer, mail_sink):
+    email = f"welkom-{uuid.uuid4().hex[:8]}@ek88.nl"
+    keycloak_admin.create_employee(portal.admin, employer, email=email, first_name="Anna", last_name="de Vries",
+                                   birth_date="1980-03-07", mobile="+31612345678")
+    message = mail_sink.wait_for(email, "Welkom")
+    check_envelope(message, "Welkom: activeer uw account")
+    check_snapshot("welcome", message, portal)
+
+
+def test_forgot_password_email(page, portal, mail_sink):
+    email = f"vergeten-{uuid.uuid4().hex[:8]}@ek88.nl"
+    keycloak_admin.ensure_user(portal.admin, email=email, first_name="Marco", last_name="van Basten",
+                               roles=["manager"], password="Een-Lang-Wachtwoord-1!")
+    page.goto(f"{portal.url}/auth/login")
+    page.click("text=Wachtwoord vergeten?")
+    page.fill("#email", email)
+    submit(page, "#kc-arbo-reset-submit")
+    message = mail_sink.wait_for(email, "Wachtwoord wijzigen")
+    check_envelope(message, "Wachtwoord wijzigen")
+    assert "maximaal 15 minuten geldig" in message["text"]
+    check_snapshot("password-reset", message, portal)
