@@ -35,7 +35,7 @@ import nl.arbo.keycloak.sms.SmsSender;
  * The new method must be proven with a code before it is stored; only then are the credentials
  * of the other method removed, so the old codes stop working.
  *
- * SMS is set up here. The app is not: choosing it (or holding an app-only role) queues Keycloak's
+ * SMS is set up here. The app is not: choosing it (or holding no choice role) queues Keycloak's
  * own CONFIGURE_TOTP required action in the authentication session and completes this action,
  * so Keycloak runs its stock page next, with its own URLs ("Unable to scan?" link, device name,
  * "sign out other devices"). Rendering that page from inside this action breaks those links,

@@ -11,8 +11,8 @@ import org.keycloak.provider.ProviderConfigProperty;
 
 /**
  * Required action "arbo-choose-2fa". Options (Keycloak SPI options):
- * {@code --spi-required-action--arbo-choose-2fa--choice-roles} (default "employee") and
- * {@code --spi-required-action--arbo-choose-2fa--app-only-roles} (default "manager,superuser").
+ * {@code --spi-required-action--arbo-choose-2fa--choice-roles} (default "employee"): only users
+ * holding one of these roles may choose SMS; everyone else sets up the authenticator app.
  * Per realm, the required action config accepts Keycloak's "max_auth_age" (seconds since the
  * last authentication before a kc_action forces re-authentication).
  */
@@ -29,7 +29,7 @@ public class ChooseSecondFactorActionFactory implements RequiredActionFactory {
 
     @Override
     public void init(Config.Scope config) {
-        methodPolicy = MethodPolicy.parse(config.get(MethodPolicy.KEY_CHOICE_ROLES), config.get(MethodPolicy.KEY_APP_ONLY_ROLES));
+        methodPolicy = MethodPolicy.parse(config.get(MethodPolicy.KEY_CHOICE_ROLES));
     }
 
     @Override

@@ -6,25 +6,23 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * Who may choose SMS. The employer manual has managers use an authenticator app; employees pick
- * SMS or app. So: users holding an app-only role (default manager, superuser) and none of the
- * choice roles (default employee) get the app without a choice; everyone else chooses.
+ * Who may choose SMS. The employee manual lets employees pick SMS or the app; the employer manual
+ * has managers use an authenticator app. So only users holding a choice role (default employee)
+ * choose; everyone else — managers, superusers, staff, and people who registered from an
+ * invitation before their role was applied — sets up the app without a choice.
  */
-public record MethodPolicy(List<String> choiceRoles, List<String> appOnlyRoles) {
+public record MethodPolicy(List<String> choiceRoles) {
 
     public static final String KEY_CHOICE_ROLES = "choice-roles";
-    public static final String KEY_APP_ONLY_ROLES = "app-only-roles";
-    public static final MethodPolicy DEFAULT = new MethodPolicy(List.of("employee"), List.of("manager", "superuser"));
+    public static final MethodPolicy DEFAULT = new MethodPolicy(List.of("employee"));
 
     public boolean appOnly(Predicate<String> hasRealmRole) {
-        return appOnlyRoles.stream().anyMatch(hasRealmRole) && choiceRoles.stream().noneMatch(hasRealmRole);
+        return choiceRoles.stream().noneMatch(hasRealmRole);
     }
 
-    /** Comma-separated role lists; null or blank keeps the default. */
-    public static MethodPolicy parse(String choiceRoles, String appOnlyRoles) {
-        return new MethodPolicy(
-                choiceRoles == null || choiceRoles.isBlank() ? DEFAULT.choiceRoles() : split(choiceRoles),
-                appOnlyRoles == null || appOnlyRoles.isBlank() ? DEFAULT.appOnlyRoles() : split(appOnlyRoles));
+    /** A comma-separated role list; null or blank keeps the default. */
+    public static MethodPolicy parse(String choiceRoles) {
+        return new MethodPolicy(choiceRoles == null || choiceRoles.isBlank() ? DEFAULT.choiceRoles() : split(choiceRoles));
     }
 
     private static List<String> split(String csv) {

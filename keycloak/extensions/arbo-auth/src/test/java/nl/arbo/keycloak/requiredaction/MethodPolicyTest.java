@@ -28,16 +28,17 @@ class MethodPolicyTest {
     }
 
     @Test
-    void usersWithoutListedRolesChoose() {
-        assertFalse(appOnly(MethodPolicy.DEFAULT));
-        assertFalse(appOnly(MethodPolicy.DEFAULT, "physician"));
+    void everyoneWithoutAChoiceRoleGetsTheApp() {
+        // e.g. an invited manager registering before the invited role is applied
+        assertTrue(appOnly(MethodPolicy.DEFAULT));
+        assertTrue(appOnly(MethodPolicy.DEFAULT, "physician"));
     }
 
     @Test
-    void parsesCommaSeparatedRoleLists() {
-        MethodPolicy p = MethodPolicy.parse(" employee , staff ", "manager,,physician");
+    void parsesACommaSeparatedRoleList() {
+        MethodPolicy p = MethodPolicy.parse(" employee , staff ,");
         assertEquals(List.of("employee", "staff"), p.choiceRoles());
-        assertEquals(List.of("manager", "physician"), p.appOnlyRoles());
-        assertEquals(MethodPolicy.DEFAULT, MethodPolicy.parse(null, " "));
+        assertFalse(appOnly(p, "staff"));
+        assertEquals(MethodPolicy.DEFAULT, MethodPolicy.parse(" "));
     }
 }
