@@ -73,21 +73,26 @@ class Account:
     last_step: int = -1  # the last 30-second TOTP step used: Keycloak refuses a code used twice
 
     def fresh_code(self) -> str:
-        """A TOTP code from a time step not used before (waits for the next step when needed)."""
-        while int(time.time()) // 30 == self.last_step:
+        """A TOTP code from a time step not used before. Keycloak accepts one step ahead (its
+        look-around window), so a second code within the same 30 seconds needs no waiting."""
+        step = max(int(time.time()) // 30, self.last_step + 1)
+        while step > int(time.time()) // 30 + 1:
             time.sleep(0.5)
-        self.last_step = int(time.time()) // 30
-        return pyotp.TOTP(self.totp_secret).now()
+        self.last_step = step
+        return pyotp.TOTP(self.totp_secret).at(step * 30)
+
+
+def enter_password(page, app_url: str, account: Account) -> None:
+    """From the portal to Keycloak's sign-in page: e-mail and password (one page, as in the manuals)."""
+    page.goto(f"{app_url}/auth/login")
+    page.fill("#username", account.email)
+    page.fill("#password", account.password)
+    submit(page, "#kc-login")
 
 
 def login(page, app_url: str, account: Account) -> None:
-    """Sign in through Keycloak's own page; set up TOTP from the manual key when asked, else enter a code."""
-    page.goto(f"{app_url}/auth/login")
-    page.fill("#username", account.email)
-    if not page.locator("#password").count():  # identity-first page (organizations): e-mail, then password
-        submit(page, "#kc-login")
-    page.fill("#password", account.password)
-    submit(page, "#kc-login")
+    """Sign in through Keycloak's own page; set up TOTP when asked, else enter a fresh code."""
+    enter_password(page, app_url, account)
     if page.locator("#kc-totp-settings-form").count():
         set_up_totp(page, account)
     elif page.locator("#otp").count():

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from tests.support import login, submit
+from tests.support import enter_password, login, submit
 
 pytestmark = pytest.mark.browser
 
@@ -51,10 +51,7 @@ def test_forgot_password_signs_out_other_devices_and_keeps_2fa(browser, page, po
 
     page.click("#logout")
     manager.password = NEW_PASSWORD
-    page.goto(f"{portal.url}/auth/login")
-    page.fill("#username", manager.email)
-    page.fill("#password", NEW_PASSWORD)
-    submit(page, "#kc-login")
+    enter_password(page, portal.url, manager)
     assert page.locator("#otp").count() == 1, "2FA is still asked after a reset"
 
 

@@ -5,7 +5,7 @@ import time
 import pyotp
 import pytest
 
-from tests.support import login, submit
+from tests.support import enter_password, login, submit
 
 pytestmark = pytest.mark.browser
 
@@ -16,12 +16,7 @@ def sign_out(page, portal):
 
 
 def password_step(page, portal, account):
-    page.goto(f"{portal.url}/auth/login")
-    page.fill("#username", account.email)
-    if not page.locator("#password").count():
-        submit(page, "#kc-login")
-    page.fill("#password", account.password)
-    submit(page, "#kc-login")
+    enter_password(page, portal.url, account)
     page.wait_for_selector("#otp")
 
 

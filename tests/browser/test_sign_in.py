@@ -2,16 +2,13 @@
 
 import pytest
 
-from tests.support import login, set_up_totp, submit
+from tests.support import enter_password, login, set_up_totp
 
 pytestmark = pytest.mark.browser
 
 
 def test_manager_sets_up_totp_signs_in_and_logs_out(page, portal, manager):
-    page.goto(f"{portal.url}/auth/login")
-    page.fill("#username", manager.email)
-    page.fill("#password", manager.password)
-    submit(page, "#kc-login")
+    enter_password(page, portal.url, manager)
     assert page.locator("#kc-totp-settings-form").count(), "a manager sets up an authenticator app first"
     set_up_totp(page, manager, device="Telefoon van Marco", manual_key=True)
 

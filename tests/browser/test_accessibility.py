@@ -1,0 +1,25 @@
+"""axe-core finds no serious or critical violations on the pages people use to sign in."""
+
+import pytest
+
+from tests.support import enter_password, serious_accessibility_violations, set_up_totp
+
+pytestmark = pytest.mark.browser
+
+
+def test_login_totp_setup_and_dashboard_pages(page, portal, manager):
+    page.goto(f"{portal.url}/auth/login")
+    assert serious_accessibility_violations(page) == [], "login page"
+    enter_password(page, portal.url, manager)
+    page.wait_for_selector("#kc-totp-settings-form")
+    assert serious_accessibility_violations(page) == [], "TOTP setup page"
+    set_up_totp(page, manager)
+    page.wait_for_url(f"{portal.url}/dashboard")
+    assert serious_accessibility_violations(page) == [], "dashboard"
+
+
+def test_forgot_password_page(page, portal):
+    page.goto(f"{portal.url}/auth/login")
+    page.click("text=Wachtwoord vergeten?")
+    page.wait_for_selector("#kc-reset-password-form, #kc-form-login, form")
+    assert serious_accessibility_violations(page) == []
