@@ -30,6 +30,7 @@ def test_page_lists_methods_and_offers_keycloak_actions(app, client, world):
     admin.get_credentials.assert_called_once_with(user_id="employee-a1")
     assert "Authenticator-app (Telefoon)" in html and "Code per sms" in html
     assert "kc_action=CONFIGURE_TOTP" in html and "kc_action=UPDATE_PASSWORD" in html
+    assert "kc_action=arbo-choose-2fa" in html  # the manual's "reset": choose SMS or app again
     assert page.headers["Cache-Control"] == "no-store"
 
 
