@@ -1,0 +1,138 @@
+"""Helpers for the SMS / choose-2FA / birth-date reset tests (issue 6): employees with a dossier
+number and birth date, the SMS codes from the development sink, and the arbo-auth pages."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+
+import pyotp
+
+from app import keycloak_admin
+from tests.support import Account, submit
+
+BIRTH_DATE = "1980-03-07"
+BIRTH_DATE_TYPED = "07-03-1980"  # as a person types it on the reset form (dd-mm-jjjj)
+
+
+@dataclass
+class Employee(Account):
+    mobile: str = ""
+
+
+def new_password() -> str:
+    """Meets the realm's policy (16+ characters, upper case, digit, special character)."""
+    return "Test-" + secrets.token_urlsafe(12) + "1!"
+
+
+def unique_mobile() -> str:
+    """A Dutch mobile number no other test uses, so the sink's SMS list for it is this test's alone."""
+    return "+316" + "".join(secrets.choice("0123456789") for _ in range(8))
+
+
+def new_employee(portal, birth_date: str | None = BIRTH_DATE, mobile: str | None = None) -> Employee:
+    """An employee in the portal's realm with the dossier attributes set at provisioning."""
+    email = f"werknemer-{uuid.uuid4().hex[:8]}@example.nl"
+    password = new_password()
+    mobile = mobile or unique_mobile()
+    attributes = {"mobile": mobile} | ({"birthDate": birth_date} if birth_date else {})
+    user_id = keycloak_admin.ensure_user(portal.admin, email=email, first_name="Eva", last_name="de Vries",
+                                         roles=["employee"], attributes=attributes, password=password)
+    return Employee(email=email, password=password, user_id=user_id, mobile=mobile)
+
+
+def credential_types(portal, account: Account) -> list[str]:
+    """The user's credential types as the admin API reports them, sorted (password included)."""
+    return sorted(c["type"] for c in portal.admin.get_credentials(account.user_id))
+
+
+def second_factor_types(portal, account: Account) -> list[str]:
+    return [t for t in credential_types(portal, account) if t != "password"]
+
+
+def wait_for_sms(mail_sink, number: str, count: int, timeout: float = 15) -> str:
+    """The 6-digit code of the newest SMS once `count` texts have reached `number`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        texts = mail_sink.sms_to(number)
+        if len(texts) >= count:
+            return sms_code(texts[0]["text"])
+        time.sleep(0.3)
+    raise AssertionError(f"expected {count} SMS to {number} within {timeout} s, got {len(mail_sink.sms_to(number))}")
+
+
+def sms_code(text: str) -> str:
+    match = re.search(r"\b(\d{6})\b", text)
+    assert match, f"no 6-digit code in the SMS {text!r}"
+    return match.group(1)
+
+
+def wrong_code(right: str) -> str:
+    return "000000" if right != "000000" else "111111"
+
+
+def password_step(page, portal_url: str, account: Account) -> None:
+    """From the portal's sign-in route through Keycloak's e-mail + password page."""
+    page.goto(f"{portal_url}/auth/login")
+    page.fill("#username", account.email)
+    page.fill("#password", account.password)
+    submit(page, "#kc-login")
+
+
+def enter_sms_code(page, code: str) -> None:
+    page.fill("#code", code)
+    submit(page, "#kc-arbo-sms-validate")
+
+
+def feedback(page) -> str:
+    """The text of Keycloak's message box (error, info) on the current page."""
+    return page.inner_text(".kc-feedback-text") if page.locator(".kc-feedback-text").count() else ""
+
+
+def enrol_sms(page, portal, employee: Employee, mail_sink) -> None:
+    """First login: choose SMS, confirm the dossier number with the code; ends on the dashboard."""
+    password_step(page, portal.url, employee)
+    page.check("#method-sms")
+    submit(page, "#kc-arbo-choose-submit")
+    before = len(mail_sink.sms_to(employee.mobile))
+    submit(page, "#kc-arbo-sms-send")
+    enter_sms_code(page, wait_for_sms(mail_sink, employee.mobile, before + 1))
+    page.wait_for_url(f"{portal.url}/dashboard")
+
+
+def sign_out(page, portal) -> None:
+    page.click("#logout")
+    page.wait_for_url(f"{portal.url}/")
+
+
+def configure_sms_step(portal, flow: str, config: dict[str, str]) -> None:
+    """Give the `arbo-sms-authenticator` execution of `flow` in the portal's realm an authenticator
+    config (keys: code-ttl-seconds, max-attempts, max-resends), through the admin API (as the
+    master admin: the realm's provisioning account does not manage flows)."""
+    admin = keycloak_admin.master_admin(portal.settings, realm=portal.realm)
+    execution = next(e for e in admin.get_authentication_flow_executions(flow)
+                     if e.get("providerId") == "arbo-sms-authenticator")
+    response = admin.connection.raw_post(
+        f"admin/realms/{portal.realm}/authentication/executions/{execution['id']}/config",
+        data=json.dumps({"alias": f"sms-{uuid.uuid4().hex[:6]}", "config": config}))
+    assert response.status_code == 201, response.text
+
+
+def set_up_totp_without_waiting(page, account: Account, device: str = "Telefoon") -> None:
+    """Keycloak's TOTP setup page, confirmed with the code of the previous 30-second step (accepted by
+    the realm's look-around window of 1, as from a phone whose clock lags), so the current step's code
+    is still free for the next prompt and the test need not wait up to 30 s for a fresh one."""
+    raw = page.get_attribute("#totpSecret", "value")
+    account.totp_secret = base64.b32encode(raw.encode()).decode().rstrip("=")
+    if 30 - time.time() % 30 < 2:  # too close to a step change: the previous step could fall out of the window
+        time.sleep(30 - time.time() % 30 + 0.2)
+    step = int(time.time()) // 30
+    page.fill("#totp", pyotp.TOTP(account.totp_secret).at((step - 1) * 30))
+    account.last_step = step - 1
+    page.fill("#userLabel", device)
+    submit(page, "#saveTOTPBtn")
