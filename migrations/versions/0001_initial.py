@@ -6,7 +6,7 @@ Create Date: 2026-11-22
 """
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 revision = "0001"
 down_revision = None
@@ -16,7 +16,7 @@ depends_on = None
 
 def upgrade() -> None:
     # databases made by the skeleton's db.create_all() already have this table
-    if not sa.inspect(op.get_bind()).has_table("sign_in_session"):
+    if context.is_offline_mode() or not sa.inspect(op.get_bind()).has_table("sign_in_session"):
         op.create_table(
             "sign_in_session",
             sa.Column("sid", sa.String(64), primary_key=True),
