@@ -3,7 +3,6 @@ number and birth date, the SMS codes from the development sink, and the arbo-aut
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import secrets
@@ -11,10 +10,9 @@ import time
 import uuid
 from dataclasses import dataclass
 
-import pyotp
 
 from app import keycloak_admin
-from tests.support import Account, submit
+from tests.support import Account, enter_password, submit
 
 BIRTH_DATE = "1980-03-07"
 BIRTH_DATE_TYPED = "07-03-1980"  # as a person types it on the reset form (dd-mm-jjjj)
@@ -76,14 +74,6 @@ def wrong_code(right: str) -> str:
     return "000000" if right != "000000" else "111111"
 
 
-def password_step(page, portal_url: str, account: Account) -> None:
-    """From the portal's sign-in route through Keycloak's e-mail + password page."""
-    page.goto(f"{portal_url}/auth/login")
-    page.fill("#username", account.email)
-    page.fill("#password", account.password)
-    submit(page, "#kc-login")
-
-
 def enter_sms_code(page, code: str) -> None:
     page.fill("#code", code)
     submit(page, "#kc-arbo-sms-validate")
@@ -96,7 +86,7 @@ def feedback(page) -> str:
 
 def enrol_sms(page, portal, employee: Employee, mail_sink) -> None:
     """First login: choose SMS, confirm the dossier number with the code; ends on the dashboard."""
-    password_step(page, portal.url, employee)
+    enter_password(page, portal.url, employee)
     page.check("#method-sms")
     submit(page, "#kc-arbo-choose-submit")
     before = len(mail_sink.sms_to(employee.mobile))
@@ -123,16 +113,3 @@ def configure_sms_step(portal, flow: str, config: dict[str, str]) -> None:
     assert response.status_code == 201, response.text
 
 
-def set_up_totp_without_waiting(page, account: Account, device: str = "Telefoon") -> None:
-    """Keycloak's TOTP setup page, confirmed with the code of the previous 30-second step (accepted by
-    the realm's look-around window of 1, as from a phone whose clock lags), so the current step's code
-    is still free for the next prompt and the test need not wait up to 30 s for a fresh one."""
-    raw = page.get_attribute("#totpSecret", "value")
-    account.totp_secret = base64.b32encode(raw.encode()).decode().rstrip("=")
-    if 30 - time.time() % 30 < 2:  # too close to a step change: the previous step could fall out of the window
-        time.sleep(30 - time.time() % 30 + 0.2)
-    step = int(time.time()) // 30
-    page.fill("#totp", pyotp.TOTP(account.totp_secret).at((step - 1) * 30))
-    account.last_step = step - 1
-    page.fill("#userLabel", device)
-    submit(page, "#saveTOTPBtn")

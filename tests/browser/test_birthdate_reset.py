@@ -8,8 +8,8 @@ import uuid
 import pytest
 
 from tests.sms_support import (BIRTH_DATE_TYPED, enrol_sms, enter_sms_code, new_employee, new_password,
-                               password_step, sign_out, wait_for_sms)
-from tests.support import submit
+                               sign_out, wait_for_sms)
+from tests.support import enter_password, submit
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ def test_right_birth_date_sends_one_link_that_asks_the_second_factor_then_a_new_
     page.wait_for_url(f"{portal.url}/dashboard")
     sign_out(page, portal)
 
-    password_step(page, portal.url, employee)  # the new password works, and 2FA is still asked
+    enter_password(page, portal.url, employee)  # the new password works, and 2FA is still asked
     assert page.locator("#kc-arbo-sms-login-form").count() == 1 and not page.url.startswith(portal.url)
 
 

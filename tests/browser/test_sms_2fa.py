@@ -8,16 +8,16 @@ import time
 import pyotp
 import pytest
 
-from tests.sms_support import (configure_sms_step, enrol_sms, enter_sms_code, feedback, new_employee, password_step,
-                               second_factor_types, set_up_totp_without_waiting, sign_out, wait_for_sms, wrong_code)
-from tests.support import submit
+from tests.sms_support import (configure_sms_step, enrol_sms, enter_sms_code, feedback, new_employee,
+                               second_factor_types, sign_out, wait_for_sms, wrong_code)
+from tests.support import enter_password, set_up_totp, submit
 
 pytestmark = pytest.mark.browser
 
 
 def test_first_login_choose_sms_code_from_the_dossier_number(page, portal, mail_sink):
     employee = new_employee(portal)
-    password_step(page, portal.url, employee)
+    enter_password(page, portal.url, employee)
     page.check("#method-sms")
     submit(page, "#kc-arbo-choose-submit")
 
@@ -41,7 +41,7 @@ def test_next_sign_in_refuses_a_wrong_sms_code_and_accepts_the_right_one(page, p
     enrol_sms(page, portal, employee, mail_sink)
     sign_out(page, portal)
 
-    password_step(page, portal.url, employee)
+    enter_password(page, portal.url, employee)
     assert page.locator("#kc-arbo-sms-login-form").count() and not page.locator("#otp").count()
     submit(page, "#kc-arbo-sms-send")
     code = wait_for_sms(mail_sink, employee.mobile, 2)
@@ -59,7 +59,7 @@ def test_three_wrong_sms_codes_void_the_code(page, portal, mail_sink):
     enrol_sms(page, portal, employee, mail_sink)
     sign_out(page, portal)
 
-    password_step(page, portal.url, employee)
+    enter_password(page, portal.url, employee)
     submit(page, "#kc-arbo-sms-send")
     code = wait_for_sms(mail_sink, employee.mobile, 2)
     for _ in range(3):
@@ -79,7 +79,7 @@ def test_an_expired_sms_code_is_refused(page, portal, mail_sink):
     enrol_sms(page, portal, employee, mail_sink)  # setup uses the gateway default TTL (5 minutes)
     sign_out(page, portal)
 
-    password_step(page, portal.url, employee)
+    enter_password(page, portal.url, employee)
     submit(page, "#kc-arbo-sms-send")
     code = wait_for_sms(mail_sink, employee.mobile, 2)
     time.sleep(3)
@@ -89,6 +89,18 @@ def test_an_expired_sms_code_is_refused(page, portal, mail_sink):
     assert page.locator("#kc-arbo-sms-login-form").count() and not page.url.startswith(portal.url)
 
 
+def test_a_malformed_sms_limit_in_the_realm_falls_back_to_the_defaults(page, portal, mail_sink):
+    configure_sms_step(portal, "arbo browser", {"code-ttl-seconds": "vijf minuten"})  # Keycloak stores it unchecked
+    employee = new_employee(portal)
+    enrol_sms(page, portal, employee, mail_sink)
+    sign_out(page, portal)
+
+    enter_password(page, portal.url, employee)
+    submit(page, "#kc-arbo-sms-send")
+    enter_sms_code(page, wait_for_sms(mail_sink, employee.mobile, 2))
+    page.wait_for_url(f"{portal.url}/dashboard")
+
+
 def test_resend_limit_disables_the_button_and_sends_nothing_more(page, portal, mail_sink):
     configure_sms_step(portal, "arbo browser", {"max-resends": "2"})
     employee = new_employee(portal)
@@ -96,7 +108,7 @@ def test_resend_limit_disables_the_button_and_sends_nothing_more(page, portal, m
     sign_out(page, portal)
     enrolment_texts = len(mail_sink.sms_to(employee.mobile))
 
-    password_step(page, portal.url, employee)
+    enter_password(page, portal.url, employee)
     for sent in range(1, 4):  # the first SMS and two resends
         assert page.is_enabled("#kc-arbo-sms-send")
         submit(page, "#kc-arbo-sms-send")
@@ -139,7 +151,7 @@ def test_switch_from_sms_to_app_and_back(page, portal, mail_sink):
     page.check("#method-app")
     submit(page, "#kc-arbo-choose-submit")
     assert page.locator("#kc-totp-settings-form").count(), "choosing the app opens Keycloak's TOTP setup"
-    set_up_totp_without_waiting(page, employee)
+    set_up_totp(page, employee)
     page.wait_for_url(f"{portal.url}/**")
     assert "/auth/" not in page.url and page.locator("#signed-in-as").count(), page.url
     assert second_factor_types(portal, employee) == ["otp"], "the SMS credential is gone"
@@ -147,7 +159,7 @@ def test_switch_from_sms_to_app_and_back(page, portal, mail_sink):
     # a sign-in elsewhere now asks for the app's code and offers no SMS (checked in a second browser,
     # so this one keeps its session and the next app code is only needed once, for the switch back)
     elsewhere = page.context.browser.new_context(locale="nl-NL").new_page()
-    password_step(elsewhere, portal.url, employee)
+    enter_password(elsewhere, portal.url, employee)
     assert elsewhere.locator("#otp").count() == 1
     assert not elsewhere.locator("#kc-arbo-sms-login-form").count() and not elsewhere.locator("#try-another-way").count()
     elsewhere.context.close()
@@ -166,7 +178,7 @@ def test_switch_from_sms_to_app_and_back(page, portal, mail_sink):
     assert second_factor_types(portal, employee) == ["arbo-sms"], "the app credential is gone"
 
     sign_out(page, portal)
-    password_step(page, portal.url, employee)
+    enter_password(page, portal.url, employee)
     assert not page.locator("#otp").count() and page.locator("#kc-arbo-sms-login-form").count()
     submit(page, "#kc-arbo-sms-send")
     code = wait_for_sms(mail_sink, employee.mobile, sms_before + 2)

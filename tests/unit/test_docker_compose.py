@@ -1,7 +1,6 @@
 """docker-compose.yml cannot run here (no Docker engine), so check what can be checked."""
 
 import re
-from pathlib import Path
 
 import yaml
 

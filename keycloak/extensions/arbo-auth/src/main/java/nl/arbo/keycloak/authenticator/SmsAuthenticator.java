@@ -7,6 +7,7 @@ import java.util.Optional;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
@@ -40,6 +41,8 @@ import nl.arbo.keycloak.sms.SmsSender;
  * (new) code, {@code action=validate} checks the entered code.
  */
 public class SmsAuthenticator implements Authenticator, CredentialValidator<SmsCredentialProvider> {
+
+    private static final Logger LOG = Logger.getLogger(SmsAuthenticator.class);
 
     public static final String TEMPLATE = "arbo-sms-login.ftl";
     static final String NOTE_PREFIX = "arbo-sms-login";
@@ -134,7 +137,13 @@ public class SmsAuthenticator implements Authenticator, CredentialValidator<SmsC
         SmsCodePolicy defaults = SmsSender.defaultPolicy(context.getSession());
         AuthenticatorConfigModel config = context.getAuthenticatorConfig();
         Map<String, String> values = config == null ? null : config.getConfig();
-        return defaults.overriddenBy(values);
+        try {
+            return defaults.overriddenBy(values);
+        } catch (IllegalArgumentException e) {
+            // Keycloak stores execution config unchecked; a typo there must not lock everyone out.
+            LOG.warnf("Ignoring the SMS limits of authenticator config '%s': %s", config.getAlias(), e.getMessage());
+            return defaults;
+        }
     }
 
     @Override
