@@ -39,7 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         name="keycloak",
         client_id=settings.portal_client_id,
         client_secret=settings.portal_client_secret,
-        server_metadata_url=f"{settings.issuer}/.well-known/openid-configuration",
+        server_metadata_url=settings.metadata_url,
         client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256", "timeout": 10},
     )
 

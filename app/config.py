@@ -47,6 +47,7 @@ class Settings:
     keycloak_host: str = "127.0.0.1"
     keycloak_port: int = 8080
     keycloak_management_port: int = 9000
+    keycloak_public_url: str = ""  # what browsers use, when it differs from the server-to-server address
     keycloak_admin_user: str = "admin"
     keycloak_admin_password: str = DEV_ONLY_SECRETS["KEYCLOAK_ADMIN_PASSWORD"]
     keycloak_cache_dir: Path = Path.home() / ".cache" / "arbo-portal"
@@ -88,7 +89,13 @@ class Settings:
 
     @property
     def issuer(self) -> str:
-        return f"{self.keycloak_url}/realms/{self.realm}"
+        """The realm's issuer as Keycloak writes it into tokens (its public address)."""
+        return f"{self.keycloak_public_url or self.keycloak_url}/realms/{self.realm}"
+
+    @property
+    def metadata_url(self) -> str:
+        """Discovery over the server-to-server address (Keycloak's backchannel-dynamic hostname)."""
+        return f"{self.keycloak_url}/realms/{self.realm}/.well-known/openid-configuration"
 
     @property
     def sink_url(self) -> str:
@@ -119,6 +126,7 @@ def load_settings() -> Settings:
         keycloak_host=_env("KEYCLOAK_HOST", "127.0.0.1"),
         keycloak_port=kc_port,
         keycloak_management_port=_int("KEYCLOAK_MANAGEMENT_PORT", 9000),
+        keycloak_public_url=_env("KEYCLOAK_PUBLIC_URL", "").rstrip("/"),
         keycloak_admin_user=_env("KEYCLOAK_ADMIN_USER", "admin"),
         keycloak_admin_password=_env("KEYCLOAK_ADMIN_PASSWORD", DEV_ONLY_SECRETS["KEYCLOAK_ADMIN_PASSWORD"]),
         keycloak_cache_dir=Path(_env("KEYCLOAK_CACHE_DIR", str(Path.home() / ".cache" / "arbo-portal"))),
