@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import os
 import secrets
 import uuid
@@ -144,6 +145,19 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """screenshot("step") keeps a numbered picture of the page in test-artifacts/<test>/ (journeys)."""
+    steps = itertools.count(1)
+    folder = ARTIFACTS / request.node.name
+
+    def take(step: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{next(steps):02d}-{step}.png"), full_page=True)
+
+    return take
 
 
 @pytest.hookimpl(hookwrapper=True)

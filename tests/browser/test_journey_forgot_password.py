@@ -11,23 +11,25 @@ pytestmark = pytest.mark.browser
 NEW_PASSWORD = "Nieuw-Wachtwoord-2026!"
 
 
-def request_reset(page, portal, email):
+def request_reset(page, portal, email, screenshot=lambda step: None):
     page.goto(f"{portal.url}/auth/login")
     page.click("text=Wachtwoord vergeten?")
     page.fill("#email", email)
+    screenshot("forgot-password")
     submit(page, "#kc-arbo-reset-submit")
+    screenshot("reset-requested")
 
 
 def reset_link(message) -> str:
     return next(link for link in message["links"] if "/login-actions/action-token" in link)
 
 
-def test_forgot_password_signs_out_other_devices_and_keeps_2fa(browser, page, portal, manager, mail_sink):
+def test_forgot_password_signs_out_other_devices_and_keeps_2fa(browser, page, portal, manager, mail_sink, screenshot):
     other_device = browser.new_context(locale="nl-NL").new_page()
     login(other_device, portal.url, manager)
     other_device.wait_for_url(f"{portal.url}/dashboard")
 
-    request_reset(page, portal, manager.email)
+    request_reset(page, portal, manager.email, screenshot)
     message = mail_sink.wait_for(manager.email, "Wachtwoord wijzigen")
     assert "maximaal 15 minuten" in message["text"] and "null" not in message["text"] + message["html"]
     link = reset_link(message)
@@ -36,6 +38,7 @@ def test_forgot_password_signs_out_other_devices_and_keeps_2fa(browser, page, po
     page.fill("#otp", manager.fresh_code())  # the second factor is asked before a new password is set
     submit(page, "#kc-login")
     assert "Wachtwoord bijwerken" in page.inner_text("h1")
+    screenshot("new-password")
     page.fill("#password-new", NEW_PASSWORD)
     page.fill("#password-confirm", NEW_PASSWORD)
     page.check("#logout-sessions")  # "Uitloggen op andere apparaten"

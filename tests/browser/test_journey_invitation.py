@@ -24,11 +24,12 @@ def invitation_link(message) -> str:
     return next(link for link in message["links"] if "/registrations?" in link)
 
 
-def test_invitation_to_dashboard(page, portal, mail_sink):
+def test_invitation_to_dashboard(page, portal, mail_sink, screenshot):
     email = f"marco-{uuid.uuid4().hex[:8]}@ek88.nl"
     invite(portal, email)
     page.goto(invitation_link(mail_sink.wait_for(email, SUBJECT)))
 
+    screenshot("registration")
     assert "EK88" in page.inner_text("h1")  # "Maak een account aan om lid te worden van EK88"
     assert page.locator("#email").input_value() == email
     rules = page.inner_text("body")
@@ -40,6 +41,7 @@ def test_invitation_to_dashboard(page, portal, mail_sink):
     page.fill("#password", "Kort-Wachtw0rd!")  # 15 characters
     page.fill("#password-confirm", "Kort-Wachtw0rd!")
     submit(page, "#kc-register-form [type=submit]")
+    screenshot("password-too-short")
     assert "Het wachtwoord moet minimaal 16 tekens lang zijn" in page.inner_text("body")
 
     account = Account(email=email, password="Lang-Genoeg-Wachtw00rd!", user_id="")
@@ -48,16 +50,18 @@ def test_invitation_to_dashboard(page, portal, mail_sink):
     submit(page, "#kc-register-form [type=submit]")
 
     assert "Mobiele authenticator instellen" in page.inner_text("h1")
+    screenshot("totp-setup")
     set_up_totp(page, account, device="Telefoon van Marco", manual_key=True)
     page.wait_for_url(f"{portal.url}/dashboard")
     assert "manager" in page.inner_text("#roles")  # the invited role was applied on arrival
+    screenshot("dashboard")
 
     user = keycloak_admin.find_user_by_email(portal.admin, email)
     credentials = portal.admin.get_credentials(user["id"])
     assert [(c["type"], c.get("userLabel")) for c in credentials if c["type"] == "otp"] == [("otp", "Telefoon van Marco")]
 
 
-def test_expired_invitation_says_what_to_do_and_a_resent_one_works(page, portal_factory, mail_sink):
+def test_expired_invitation_says_what_to_do_and_a_resent_one_works(page, portal_factory, mail_sink, screenshot):
     portal = portal_factory(actionTokenGeneratedByAdminLifespan=1)
     email = f"laat-{uuid.uuid4().hex[:8]}@ek88.nl"
     employer = invite(portal, email)
@@ -65,6 +69,7 @@ def test_expired_invitation_says_what_to_do_and_a_resent_one_works(page, portal_
     page.wait_for_timeout(2500)
 
     page.goto(expired)
+    screenshot("expired-invitation")
     text = page.inner_text("body")
     assert page.locator("#kc-register-form").count() == 0
     assert "Deze link werkt niet meer" in text
@@ -75,4 +80,5 @@ def test_expired_invitation_says_what_to_do_and_a_resent_one_works(page, portal_
     keycloak_admin.resend_invitation(portal.admin, employer, invitation["id"])
     fresh = next(m for m in mail_sink.messages_to(email) if invitation_link(m) != expired)
     page.goto(invitation_link(fresh))
+    screenshot("resent-invitation")
     assert page.locator("#email").input_value() == email
