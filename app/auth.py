@@ -41,6 +41,16 @@ def load_signed_in_user() -> None:
     g.user = user
 
 
+def employer_aliases(claim) -> list[str]:
+    """The aliases of the user's employers from Keycloak's `organization` claim (a list of aliases,
+    or a map alias -> attributes when the mapper adds details)."""
+    if isinstance(claim, dict):
+        return sorted(claim)
+    if isinstance(claim, list):
+        return sorted({alias for alias in claim if isinstance(alias, str)})
+    return []
+
+
 def login_required(view):
     """Send anonymous visitors to sign in, and back to this page afterwards."""
 
@@ -115,7 +125,7 @@ def callback():
         "email": claims.get("email", ""),
         "name": claims.get("name") or claims.get("email", ""),
         "roles": sorted(set(claims.get("roles", []))),
-        "organizations": claims.get("organization") or {},
+        "organizations": employer_aliases(claims.get("organization")),
     }
     session["id_token"] = token.get("id_token")
     sign_in_sessions.record_start(session["user"]["sid"], claims["sub"])

@@ -55,15 +55,23 @@ def _admin() -> ka.KeycloakAdmin:
 
 
 def _own_employer() -> tuple[str, str]:
-    """(alias, organization id) of the signed-in superuser's employer; 403 without one."""
-    organizations = g.user.get("organizations") or {}
-    if not organizations:
+    """(alias, organization id) of the signed-in superuser's employer; 403 without one.
+
+    The token names the employer by alias; its id is looked up here, on this page only."""
+    aliases = list(g.user.get("organizations") or [])
+    if not aliases:
         abort(403)
-    alias = request.args.get("employer") if request.args.get("employer") in organizations else sorted(organizations)[0]
-    organization_id = (organizations[alias] or {}).get("id")
-    if not organization_id:
+    alias = request.args.get("employer") if request.args.get("employer") in aliases else aliases[0]
+    organization = ka.guarded(ka.find_organization_by_alias, _admin(), alias)
+    if not organization:
         abort(403)
-    return alias, organization_id
+    return alias, organization["id"]
+
+
+@bp.errorhandler(ka.KeycloakUnreachable)
+@bp.errorhandler(ka.KeycloakRefused)
+def _keycloak_failed(error):
+    return _unavailable()
 
 
 def _unavailable():

@@ -256,6 +256,11 @@ def list_organizations(admin: KeycloakAdmin) -> list[dict]:
         first += 100
 
 
+def find_organization_by_alias(admin: KeycloakAdmin, alias: str) -> dict | None:
+    """Keycloak's search matches names and domains, not aliases: so look through the list."""
+    return next((o for o in list_organizations(admin) if o.get("alias") == alias), None)
+
+
 def organization_by_id(admin: KeycloakAdmin, organization_id: str) -> dict:
     return _raw(admin, "GET", f"organizations/{organization_id}", what="organization").json()
 

@@ -124,24 +124,6 @@ REAL_ROLES = {
 }
 
 
-def put_organization_claim_in_tokens(settings, realm: str) -> None:
-    """Make the `organization` client scope a default scope of the portal client in a test realm.
-
-    Keycloak 26 writes the organization claim only when that scope applies, and the app asks for
-    "openid email profile". Until realm-export.json lists "organization" among the portal client's
-    defaultClientScopes (reported to the lead), the integration tests set it here.
-    """
-    from app import keycloak_admin
-
-    admin = keycloak_admin.master_admin(settings, realm=realm)
-    client_id = admin.get_client_id("portal")
-    if any(s["name"] == "organization" for s in admin.get_client_default_client_scopes(client_id)):
-        return
-    scope = next(s for s in admin.get_client_scopes() if s["name"] == "organization")
-    admin.delete_client_optional_client_scope(client_id, scope["id"])
-    admin.add_client_default_client_scope(client_id, scope["id"], {})
-
-
 def provision_real_world(portal) -> tuple[SimpleNamespace, dict]:
     """Two organizations and a user per role in the portal's test realm, and the same world in its database."""
     import secrets as token_source
@@ -150,7 +132,6 @@ def provision_real_world(portal) -> tuple[SimpleNamespace, dict]:
     from app import keycloak_admin
     from tests.support import Account
 
-    put_organization_claim_in_tokens(portal.settings, portal.realm)
     tag = uuid.uuid4().hex[:6]
     names = {key: f"Werkgever {key.upper()} {tag}" for key in ("a", "b")}
     org_ids = {key: keycloak_admin.ensure_organization(portal.admin, name, f"{key}-{tag}.nl")

@@ -188,7 +188,7 @@ def _csrf(html: str) -> str:
 def test_superuser_invites_into_own_employer_only_even_with_a_forged_field(portal, mail_sink):
     own_id = ka.ensure_organization(portal.admin, "Eigen BV", "eigen.nl")
     other_id = ka.ensure_organization(portal.admin, "Ander BV", "ander.nl")
-    client = _signed_in_client(portal, {"eigen-bv": {"id": own_id}})
+    client = _signed_in_client(portal, ["eigen-bv"])
 
     page = client.get("/invitations/")
     assert page.status_code == 200 and "Uitnodigingen voor eigen-bv" in page.get_data(as_text=True)
@@ -217,9 +217,9 @@ def test_superuser_invites_into_own_employer_only_even_with_a_forged_field(porta
 
 def test_portal_page_needs_superuser_and_csrf(portal):
     own_id = ka.ensure_organization(portal.admin, "Eigen BV", "eigen.nl")
-    manager = _signed_in_client(portal, {"eigen-bv": {"id": own_id}}, roles=("manager",))
+    manager = _signed_in_client(portal, ["eigen-bv"], roles=("manager",))
     assert manager.get("/invitations/").status_code == 403
-    superuser = _signed_in_client(portal, {"eigen-bv": {"id": own_id}})
+    superuser = _signed_in_client(portal, ["eigen-bv"])
     response = superuser.post("/invitations/", data={"email": _email(), "first_name": "A", "last_name": "B"})
     assert response.status_code == 400
     assert ka.list_invitations(portal.admin, own_id) == []
@@ -235,7 +235,7 @@ def test_portal_page_needs_superuser_and_csrf(portal):
 
 def test_invitee_lands_on_welcome_and_gets_the_role(portal):
     own_id = ka.ensure_organization(portal.admin, "Eigen BV", "eigen.nl")
-    boss = _signed_in_client(portal, {"eigen-bv": {"id": own_id}})
+    boss = _signed_in_client(portal, ["eigen-bv"])
     email = _email()
     token = _csrf(boss.get("/invitations/").get_data(as_text=True))
     assert boss.post("/invitations/", data={"csrf_token": token, "email": email, "first_name": "Nieuw",
@@ -254,7 +254,7 @@ def test_invitee_lands_on_welcome_and_gets_the_role(portal):
         sign_in_sessions.record_start(sid, user_id)
     with invitee.session_transaction() as session:
         session["user"] = {"sub": user_id, "sid": sid, "email": email, "name": "Nieuw Lid", "roles": [],
-                           "organizations": {"eigen-bv": {"id": own_id}}}
+                           "organizations": ["eigen-bv"]}
     response = invitee.get("/invitations/welcome")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]  # fresh token
     assert "manager" in {r["name"] for r in portal.admin.get_realm_roles_of_user(user_id)}

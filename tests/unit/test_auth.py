@@ -137,3 +137,15 @@ def test_session_cookie_is_httponly_samesite_and_secure_outside_development(tmp_
 
 def test_health_endpoint(client):
     assert client.get("/healthz").json == {"status": "ok"}
+
+
+@pytest.mark.parametrize("claim, aliases", [
+    (["ek88", "ander-bv"], ["ander-bv", "ek88"]),
+    ({"ek88": {"id": "1"}}, ["ek88"]),
+    (None, []),
+    (["ek88", {"ek88": {"id": "1"}}], ["ek88"]),
+])
+def test_employer_aliases_from_the_organization_claim(claim, aliases):
+    from app.auth import employer_aliases
+
+    assert employer_aliases(claim) == aliases
