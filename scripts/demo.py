@@ -26,18 +26,18 @@ def provision_demo(settings: Settings, realm: str | None = None, app_data: bool 
     user_ids = {DEMO_MANAGER["email"]: keycloak_admin.ensure_user(
         admin, email=DEMO_MANAGER["email"], first_name=DEMO_MANAGER["first_name"],
         last_name=DEMO_MANAGER["last_name"], roles=["manager", "superuser"], organization_id=org_id,
-        required_actions=["CONFIGURE_TOTP"], password=DEMO_MANAGER["password"],
+        password=DEMO_MANAGER["password"],
     )}
     for person in DEMO_EMPLOYEES:
         user_ids[person["email"]] = keycloak_admin.ensure_user(
             admin, email=person["email"], first_name=person["first_name"], last_name=person["last_name"],
             roles=["employee"], organization_id=org_id,
             attributes={"birthDate": person["birth_date"], "mobile": person["mobile"]},
-            required_actions=["CONFIGURE_TOTP"], password=DEMO_EMPLOYEE_PASSWORD,
+            password=DEMO_EMPLOYEE_PASSWORD,
         )
     physician_id = keycloak_admin.ensure_user(
         admin, email=DEMO_PHYSICIAN["email"], first_name=DEMO_PHYSICIAN["first_name"],
-        last_name=DEMO_PHYSICIAN["last_name"], roles=["physician"], required_actions=["CONFIGURE_TOTP"],
+        last_name=DEMO_PHYSICIAN["last_name"], roles=["physician"],
         password=DEMO_PHYSICIAN["password"],
     )
     if app_data:

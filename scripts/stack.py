@@ -99,9 +99,12 @@ def up(settings: Settings) -> int:
   Portal            {settings.portal_url}/
   Mail and SMS      {settings.sink_url}/   (every e-mail and text message ends up here)
   Keycloak admin    {settings.keycloak_url}/admin/  user {settings.keycloak_admin_user}, password {settings.keycloak_admin_password} (DEV ONLY)
-  Demo manager      {demo['email']} / {demo['password']} (DEV ONLY) of employer {demo['employer']};
-                    at first sign-in you set up an authenticator app (or use the manual key).
-Press Ctrl-C to stop everything.""")
+  Demo manager      {demo['email']} / {demo['password']} (DEV ONLY), superuser of employer {demo['employer']};
+                    at first sign-in you set up an authenticator app ("Scannen mislukt?" shows the key).
+  Demo employees    {', '.join(demo['employees'])} / {demo['employee_password']} (DEV ONLY);
+                    at first sign-in they choose SMS (texts appear in the sink) or an authenticator app.
+  Company doctor    {demo['physician']} / {demo['physician_password']} (DEV ONLY)
+Press Ctrl-C to stop everything.""", soft_wrap=True)
     stopped = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stopped.update(now=True))
     try:

@@ -120,8 +120,7 @@ def manager(portal):
     email = f"manager-{uuid.uuid4().hex[:8]}@example.nl"
     password = "Test-" + secrets.token_urlsafe(12) + "1!"
     user_id = keycloak_admin.ensure_user(portal.admin, email=email, first_name="Marco", last_name="van Basten",
-                                         roles=["manager"], organization_id=org_id,
-                                         required_actions=["CONFIGURE_TOTP"], password=password)
+                                         roles=["manager"], organization_id=org_id, password=password)
     return Account(email=email, password=password, user_id=user_id)
 
 

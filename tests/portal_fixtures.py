@@ -143,7 +143,7 @@ def provision_real_world(portal) -> tuple[SimpleNamespace, dict]:
         password = "Test-" + token_source.token_urlsafe(12) + "1!"
         user_id = keycloak_admin.ensure_user(
             portal.admin, email=email, first_name=USERS[name][0].split()[0], last_name=USERS[name][0].split()[-1],
-            roles=roles, organization_id=org_ids[org] if org else None, required_actions=["CONFIGURE_TOTP"],
+            roles=roles, organization_id=org_ids[org] if org else None,
             password=password)
         accounts[name] = Account(email=email, password=password, user_id=user_id)
     world = seed_world(portal.app, org_ids=org_ids, org_aliases=org_aliases, subs={n: a.user_id for n, a in accounts.items()},
