@@ -43,7 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256", "timeout": 10},
     )
 
-    from app import (access_log, auth, dashboard, documents, dossier, health, i18n, invitations, migrate, security,
+    from app import (auth, dashboard, documents, dossier, health, i18n, invitations, migrate, security,
                      staff, user_settings)
 
     app.register_blueprint(health.bp)

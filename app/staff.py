@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app import access, notifications
@@ -29,9 +30,9 @@ AUDIENCE_LABELS = {Audience.EMPLOYEE: "Alleen de werknemer", Audience.EMPLOYER: 
 
 
 class DocumentForm(FlaskForm):
-    kind = SelectField("Soort", choices=list(KIND_LABELS.items()))
+    kind = SelectField("Soort", choices=[SelectChoice(value, label) for value, label in KIND_LABELS.items()])
     title = StringField("Titel", validators=[DataRequired(), Length(max=200)])
-    audience = SelectField("Wie mag het zien", choices=list(AUDIENCE_LABELS.items()))
+    audience = SelectField("Wie mag het zien", choices=[SelectChoice(value, label) for value, label in AUDIENCE_LABELS.items()])
     file = FileField("Bestand", validators=[FileRequired("Kies een bestand.")])
 
 
