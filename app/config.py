@@ -72,6 +72,7 @@ class Settings:
     mail_from: str = "inloggen@portaal.example"
     mail_from_name: str = "Inloggen Portaal Werkgever"
     mail_reply_to: str = "noreply@portaal.example"
+    mail_reply_to_name: str = "Niet beantwoorden"
     sms_gateway_url: str = ""
     sms_gateway_token: str = DEV_ONLY_SECRETS["SMS_GATEWAY_TOKEN"]
     database_url: str = ""
@@ -113,6 +114,7 @@ class Settings:
             "MAIL_FROM": self.mail_from,
             "MAIL_FROM_NAME": self.mail_from_name,
             "MAIL_REPLY_TO": self.mail_reply_to,
+            "MAIL_REPLY_TO_NAME": self.mail_reply_to_name,
         }
 
 
@@ -151,6 +153,7 @@ def load_settings() -> Settings:
         mail_from=_env("MAIL_FROM", "inloggen@portaal.example"),
         mail_from_name=_env("MAIL_FROM_NAME", "Inloggen Portaal Werkgever"),
         mail_reply_to=_env("MAIL_REPLY_TO", "noreply@portaal.example"),
+        mail_reply_to_name=_env("MAIL_REPLY_TO_NAME", "Niet beantwoorden"),
         sms_gateway_url=_env("SMS_GATEWAY_URL", f"http://{smtp_host}:{sink_http_port}/api/sms"),
         sms_gateway_token=_env("SMS_GATEWAY_TOKEN", DEV_ONLY_SECRETS["SMS_GATEWAY_TOKEN"]),
         database_url=_env("DATABASE_URL", ""),

@@ -12,27 +12,12 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
+from flask import render_template
+
 from app.config import Settings
 from app.models import Document
 
 SUBJECT = "Er staat een nieuw document voor u klaar"
-
-TEXT = """Beste {name},
-
-Er staat een nieuw document voor u klaar in het verzuimportaal van {sender}.
-
-Bekijk het document via deze link (u logt eerst in):
-{link}
-
-Let op: documenten zijn om privacyredenen niet te openen op een mobiele telefoon.
-Gebruik een computer of laptop.
-
-Met vriendelijke groet,
-{sender}
-
-Dit bericht is automatisch verstuurd; u kunt er niet op antwoorden.
-"""
-
 
 def document_link(settings: Settings, document: Document) -> str:
     return f"{settings.portal_url}/documents/{document.id}"
@@ -42,12 +27,14 @@ def new_document_message(settings: Settings, document: Document) -> EmailMessage
     employee = document.employee
     message = EmailMessage()
     message["Subject"] = SUBJECT
-    message["From"] = formataddr((settings.display_name, settings.mail_from))
-    message["Reply-To"] = settings.mail_reply_to
+    message["From"] = formataddr((settings.mail_from_name, settings.mail_from))
+    message["Reply-To"] = formataddr((settings.mail_reply_to_name, settings.mail_reply_to))
     message["To"] = formataddr((employee.name, employee.email))
     message["Message-ID"] = make_msgid(domain=settings.mail_from.rpartition("@")[2] or None)
-    message.set_content(TEXT.format(name=employee.name, sender=settings.display_name,
-                                    link=document_link(settings, document)))
+    values = {"name": employee.name, "sender": settings.display_name, "link": document_link(settings, document)}
+    # Jinja escapes the HTML part (a name may contain markup); the text part is plain text
+    message.set_content(render_template("email/new_document.txt", **values))
+    message.add_alternative(render_template("email/new_document.html", **values), subtype="html")
     return message
 
 

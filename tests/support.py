@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import os
+import re
 import socket
 import threading
 import time
@@ -131,3 +133,26 @@ def serious_accessibility_violations(page) -> list[str]:
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [f"{v['impact']}: {v['id']} ({v['help']}) at {', '.join(n['target'][0] for n in v['nodes'][:3])}"
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+
+
+def _normalise_mail(text: str, message: dict, realm: str) -> str:
+    text = text.replace(message["to"], "<EMAIL>")
+    text = re.sub(r"https?://[^\s\"'<>]+", "<LINK>", text)
+    text = text.replace(realm, "<REALM>") if realm else text
+    return "\n".join(line.rstrip() for line in text.strip().splitlines()) + "\n"
+
+
+def check_snapshot(name: str, message: dict, realm: str = "") -> None:
+    """Compare an e-mail's text and HTML parts (addresses and links normalised) with the stored
+    snapshots in tests/snapshots/. UPDATE_SNAPSHOTS=1 renews them after a deliberate change."""
+    for part in ("text", "html"):
+        actual = _normalise_mail(message[part], message, realm)
+        path = SNAPSHOTS / f"{name}.{part}.txt"
+        if os.environ.get("UPDATE_SNAPSHOTS") or not path.exists():
+            path.write_text(actual)
+            if not os.environ.get("UPDATE_SNAPSHOTS"):
+                raise AssertionError(f"new snapshot written: {path.name}; review it and run again")
+        assert actual == path.read_text(), f"{path.name} differs (UPDATE_SNAPSHOTS=1 renews it after review)"
