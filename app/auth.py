@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
 import requests
 from authlib.integrations.base_client import OAuthError
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 
 from app import sign_in_sessions, tokens
+from app.redirects import safe_next
 from app.extensions import csrf, oauth
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -19,16 +20,6 @@ KEYCLOAK_DOWN = (requests.RequestException, OSError)
 
 def _settings():
     return current_app.config["SETTINGS"]
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths may be returned to after sign-in (no open redirect)."""
-    if not target:
-        return url_for("dashboard.home")
-    parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("dashboard.home")
-    return target
 
 
 @bp.before_app_request
@@ -82,7 +73,7 @@ def roles_required(*roles: str):
 @bp.route("/login")
 def login():
     """Send the browser to Keycloak's sign-in page."""
-    session["next"] = _safe_next(request.args.get("next"))
+    session["next"] = safe_next(request.args.get("next"))
     redirect_uri = _settings().portal_url + url_for("auth.callback")
     extra = {}
     if request.args.get("kc_action"):
@@ -103,7 +94,7 @@ def callback():
     if request.args.get("error"):
         # e.g. the user cancelled an application-initiated action: nothing changed, go back
         if session.get("user"):
-            return redirect(session.pop("next", None) or url_for("dashboard.home"))
+            return redirect(safe_next(session.pop("next", None)))
         return render_template("auth/error.html", error=request.args.get("error")), 400
     try:
         token = oauth.keycloak.authorize_access_token()
@@ -113,7 +104,7 @@ def callback():
     except KEYCLOAK_DOWN:
         return render_template("auth/unavailable.html"), 503
     claims = token["userinfo"]
-    next_url = session.pop("next", None) or url_for("dashboard.home")
+    next_url = session.pop("next", None)
     locale = session.get("locale")
     session.clear()
     if locale:
@@ -129,7 +120,7 @@ def callback():
     }
     session["id_token"] = token.get("id_token")
     sign_in_sessions.record_start(session["user"]["sid"], claims["sub"])
-    return redirect(_safe_next(next_url))
+    return redirect(safe_next(next_url))
 
 
 @bp.post("/logout")

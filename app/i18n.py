@@ -13,10 +13,11 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Blueprint, Flask, has_request_context, redirect, request, session, url_for
+from flask import Blueprint, Flask, has_request_context, redirect, request, session
 from flask_babel import Babel
 
 from app.config import ROOT
+from app.redirects import safe_next
 
 LANGUAGES = ("nl", "en")
 DEFAULT = "nl"
@@ -64,7 +65,4 @@ def switch():
     locale = request.form.get("locale")
     if locale in LANGUAGES:
         session["locale"] = locale
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("dashboard.home")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")))
