@@ -578,7 +578,7 @@ def realm_changes(admin: KeycloakAdmin, desired: dict, served: dict | None) -> l
         served_portal = next((c for c in served_clients if c["clientId"] == "portal"), None)
         if served_portal:
             for key in ("rootUrl", "baseUrl", "redirectUris"):
-                if served_portal.get(key) != portal.get(key):
+                if _comparable(served_portal.get(key)) != _comparable(portal.get(key)):  # URIs: a set
                     changes.append((f"client.portal.{key}", served_portal.get(key), portal.get(key)))
             for key, value in portal.get("attributes", {}).items():
                 if served_portal.get("attributes", {}).get(key) != value:
