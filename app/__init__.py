@@ -8,6 +8,7 @@ from flask import Flask
 
 from app.config import Settings, load_settings
 from app.extensions import csrf, db, oauth
+from app.oidc_client import RS256OnlyClient
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -41,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         client_secret=settings.portal_client_secret,
         server_metadata_url=settings.metadata_url,
         client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256", "timeout": 10},
+        client_cls=RS256OnlyClient,  # ID tokens signed with RS256 only, whatever discovery lists
     )
 
     from app import (auth, dashboard, documents, dossier, health, i18n, invitations, migrate, security,

@@ -61,12 +61,14 @@ def render_realm(placeholders: dict[str, str], realm_name: str | None = None, te
 
 
 def ensure_realm(admin: KeycloakAdmin, representation: dict) -> bool:
-    """Create the realm unless it exists; True when it was created."""
+    """Create the realm unless it exists; True when it was created. A new realm gets what the
+    import cannot do (enforce_no_single_factor: no password grant, no credential removal)."""
     name = representation["realm"]
     existing = {realm["realm"] for realm in admin.get_realms()}
     if name in existing:
         return False
     admin.create_realm(payload=representation, skip_exists=False)
+    enforce_no_single_factor(_admin_for_realm(admin, name), representation)
     return True
 
 
@@ -576,24 +578,29 @@ def realm_changes(admin: KeycloakAdmin, desired: dict, served: dict | None) -> l
         served_portal = next((c for c in served_clients if c["clientId"] == "portal"), None)
         if served_portal:
             for key in ("rootUrl", "baseUrl", "redirectUris"):
-                if served_portal.get(key) != portal.get(key):
+                if _comparable(served_portal.get(key)) != _comparable(portal.get(key)):  # URIs: a set
                     changes.append((f"client.portal.{key}", served_portal.get(key), portal.get(key)))
             for key, value in portal.get("attributes", {}).items():
                 if served_portal.get("attributes", {}).get(key) != value:
                     changes.append((f"client.portal.attributes.{key}", served_portal.get("attributes", {}).get(key), value))
+    changes += single_factor_changes(admin, desired, served)
     return changes
 
 
 def _comparable(value):
-    # Keycloak returns set-like lists (locales, OTP apps) in its own order
+    # Keycloak returns set-like lists (locales, OTP apps, event types) in its own order
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return sorted(value)
+    # a number filled in from a ${VAR:default} placeholder arrives as text ("34560000")
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
     return value
 
 
 def apply_realm_changes(admin: KeycloakAdmin, desired: dict, changes: list[tuple[str, object, object]]) -> None:
     """Apply the changes found by realm_changes() to the running realm (no restart needed)."""
     name = desired["realm"]
+    _ensure_flows(admin, desired, changes)
     top = {key: desired[key] for key, _, _ in changes if "." not in key and key in desired}
     if any(key.startswith("smtpServer.") for key, _, _ in changes):
         top["smtpServer"] = desired["smtpServer"]
@@ -617,6 +624,7 @@ def apply_realm_changes(admin: KeycloakAdmin, desired: dict, changes: list[tuple
         served.update({k: portal[k] for k in ("rootUrl", "baseUrl", "redirectUris") if k in portal})
         served["attributes"] = (served.get("attributes") or {}) | portal.get("attributes", {})
         guarded(admin.update_client, served["id"], served)
+    _apply_single_factor_changes(admin, changes)
 
 
 def set_realm_text(admin: KeycloakAdmin, locale: str, key: str, value: str) -> None:
@@ -634,14 +642,15 @@ def set_realm_text(admin: KeycloakAdmin, locale: str, key: str, value: str) -> N
 
 
 def sync_realm(admin: KeycloakAdmin, desired: dict, *, dry_run: bool = False) -> tuple[str, list]:
-    """Create the realm or bring it in line; ("created"|"updated"|"unchanged"|"would ...", changes)."""
+    """Create the realm or bring it in line; ("created"|"updated"|"unchanged"|"would ...", changes).
+
+    Created or updated, the realm ends with no client accepting the password grant (see
+    single_factor_changes), also for clients Keycloak or a person added after the import."""
+    _refuse_master(desired["realm"])
     served = None
     if desired["realm"] in {r["realm"] for r in guarded(admin.get_realms)}:
         served = guarded(admin.get_realm, desired["realm"])
-    scoped = admin
-    if served is not None:
-        scoped = KeycloakAdmin(connection=admin.connection)
-        scoped.connection = _copy_for_realm(admin.connection, desired["realm"])
+    scoped = admin if served is None else _admin_for_realm(admin, desired["realm"])
     changes = realm_changes(scoped, desired, served)
     if not changes:
         return "unchanged", []
@@ -649,6 +658,7 @@ def sync_realm(admin: KeycloakAdmin, desired: dict, *, dry_run: bool = False) ->
         return ("would create" if served is None else "would update"), changes
     if served is None:
         guarded(admin.create_realm, payload=desired, skip_exists=False)
+        enforce_no_single_factor(_admin_for_realm(admin, desired["realm"]), desired)
         return "created", changes
     apply_realm_changes(scoped, desired, changes)
     return "updated", changes
@@ -661,3 +671,149 @@ def _copy_for_realm(connection, realm: str):
     twin.headers = dict(connection.headers or {})
     twin.realm_name = realm
     return twin
+
+
+def _admin_for_realm(admin: KeycloakAdmin, realm: str) -> KeycloakAdmin:
+    """The same signed-in admin, its calls aimed at another realm (the master admin manages all)."""
+    scoped = KeycloakAdmin(connection=admin.connection)
+    scoped.connection = _copy_for_realm(admin.connection, realm)
+    return scoped
+
+
+# --------------------------------------------------------------------------------------------
+# No single factor (issue 10): a password alone never yields a token, and nothing but the
+# portal's re-authentication path removes a second factor. Keycloak creates some clients itself
+# (admin-cli accepts the password grant by default) and adds roles to every new realm's default
+# roles that realm-export.json cannot take away, so this runs after every create and update.
+
+DENIED_DIRECT_GRANT_FLOW = "arbo direct grant denied"
+DENY_ACCESS = "deny-access-authenticator"
+# (client id or None for a realm role, role): manage-account lets the account API and console
+# delete credentials; offline_access gives 30-day offline tokens
+UNWANTED_DEFAULT_ROLES = {("account", "manage-account"), ("account", "manage-account-links"), (None, "offline_access")}
+# delete_credential: the account console's "remove" for a credential (the portal does not use it)
+DISABLED_REQUIRED_ACTIONS = ("delete_credential",)
+
+
+def _refuse_master(realm: str) -> None:
+    if realm == "master":
+        raise KeycloakAdminError("the master realm is Keycloak's own administration realm; provision another realm")
+
+
+def single_factor_changes(admin: KeycloakAdmin, desired: dict, served: dict | None = None) -> list[tuple[str, object, object]]:
+    """What stands between the served realm and "no single factor", as realm_changes() entries."""
+    changes = []
+    for client in guarded(admin.get_clients):
+        if client.get("directAccessGrantsEnabled"):
+            changes.append((f"client.{client['clientId']}.directAccessGrantsEnabled", True, False))
+        override = (client.get("authenticationFlowBindingOverrides") or {}).get("direct_grant")
+        if override:
+            changes.append((f"client.{client['clientId']}.authenticationFlowBindingOverrides.direct_grant", override, None))
+    flow = desired.get("directGrantFlow") or DENIED_DIRECT_GRANT_FLOW
+    executions = _flow_executions(admin, flow)
+    if executions is None:
+        changes.append((f"authenticationFlow.{flow}", None, f"{DENY_ACCESS} REQUIRED"))
+    elif not _always_denies(executions):
+        described = ", ".join(f"{e.get('providerId') or e.get('displayName')} {e.get('requirement')}" for e in executions)
+        changes.append((f"authenticationFlow.{flow}", described, f"{DENY_ACCESS} REQUIRED"))
+    if served is None:
+        served = guarded(admin.get_realm, admin.connection.realm_name)
+    if served.get("directGrantFlow") != flow and "directGrantFlow" not in desired:
+        changes.append(("directGrantFlow", served.get("directGrantFlow"), flow))
+    for role in _unwanted_default_roles(admin, served):
+        changes.append((f"defaultRole.{role['_label']}", True, False))
+    for action in guarded(admin.get_required_actions):
+        if action["alias"] in DISABLED_REQUIRED_ACTIONS and action.get("enabled"):
+            changes.append((f"requiredAction.{action['alias']}.enabled", True, False))
+    return changes
+
+
+def enforce_no_single_factor(admin: KeycloakAdmin, desired: dict) -> list[tuple[str, object, object]]:
+    """Find and apply the single-factor changes for the admin's realm; returns what was changed."""
+    _refuse_master(admin.connection.realm_name)
+    changes = single_factor_changes(admin, desired)
+    _ensure_flows(admin, desired, changes)
+    if any(key == "directGrantFlow" for key, _, _ in changes) or "directGrantFlow" in desired:
+        flow = desired.get("directGrantFlow") or DENIED_DIRECT_GRANT_FLOW
+        guarded(admin.update_realm, admin.connection.realm_name, {"directGrantFlow": flow})
+    _apply_single_factor_changes(admin, changes)
+    return changes
+
+
+def _flow_executions(admin: KeycloakAdmin, alias: str) -> list[dict] | None:
+    """The executions of a top-level flow, or None when the realm has no flow by that name."""
+    if alias not in {f["alias"] for f in guarded(admin.get_authentication_flows)}:
+        return None
+    return guarded(admin.get_authentication_flow_executions, alias)
+
+
+def _always_denies(executions: list[dict]) -> bool:
+    """A flow that cannot succeed: a REQUIRED deny step at its top level."""
+    return any(e.get("providerId") == DENY_ACCESS and e.get("requirement") == "REQUIRED" and e.get("level", 0) == 0
+               for e in executions)
+
+
+def _ensure_flows(admin: KeycloakAdmin, desired: dict, changes: list[tuple[str, object, object]]) -> None:
+    """Create (or repair) the flows named in authenticationFlow.* changes from their flat definition
+    in realm-export.json; only flows of single steps (like the denied direct grant) are supported."""
+    for key, served, _ in changes:
+        if not key.startswith("authenticationFlow."):
+            continue
+        alias = key.split(".", 1)[1]
+        definition = next((f for f in desired.get("authenticationFlows", []) if f["alias"] == alias), None)
+        if definition is None:  # the realm names a flow the template does not define: deny
+            definition = {"alias": alias, "description": "Always refused", "providerId": "basic-flow",
+                          "topLevel": True, "builtIn": False,
+                          "authenticationExecutions": [{"authenticator": DENY_ACCESS, "requirement": "REQUIRED"}]}
+        if served is None:
+            guarded(admin.create_authentication_flow, {k: definition[k] for k in
+                    ("alias", "description", "providerId", "topLevel", "builtIn") if k in definition})
+        else:  # the flow exists but no longer denies: replace its steps
+            for execution in guarded(admin.get_authentication_flow_executions, alias):
+                if execution.get("level", 0) == 0:
+                    guarded(admin.delete_authentication_flow_execution, execution["id"])
+        for step in sorted(definition["authenticationExecutions"], key=lambda e: e.get("priority", 0)):
+            if step.get("authenticatorFlow"):
+                raise KeycloakAdminError(f"flow {alias!r}: sub-flows are created with the realm only")
+            guarded(admin.create_authentication_flow_execution, {"provider": step["authenticator"]}, alias)
+            added = [e for e in guarded(admin.get_authentication_flow_executions, alias)
+                     if e.get("providerId") == step["authenticator"] and e.get("level", 0) == 0][-1]
+            added["requirement"] = step["requirement"]
+            guarded(admin.update_authentication_flow_executions, added, alias)
+
+
+def _unwanted_default_roles(admin: KeycloakAdmin, served: dict) -> list[dict]:
+    default_role = served.get("defaultRole") or {}
+    if not default_role.get("id"):
+        return []
+    composites = _raw(admin, "GET", f"roles-by-id/{default_role['id']}/composites", what="default roles").json()
+    client_ids = {c["id"]: c["clientId"] for c in guarded(admin.get_clients)}
+    unwanted = []
+    for role in composites:
+        owner = client_ids.get(role.get("containerId")) if role.get("clientRole") else None
+        if (owner, role["name"]) in UNWANTED_DEFAULT_ROLES:
+            unwanted.append(role | {"_label": f"{owner}.{role['name']}" if owner else role["name"]})
+    return unwanted
+
+
+def _apply_single_factor_changes(admin: KeycloakAdmin, changes: list[tuple[str, object, object]]) -> None:
+    keys = [key for key, _, _ in changes]
+    clients = {c["clientId"]: c for c in guarded(admin.get_clients)} if any(k.startswith("client.") for k in keys) else {}
+    for key in keys:
+        parts = key.split(".")
+        if parts[0] == "client" and parts[-1] in ("directAccessGrantsEnabled", "direct_grant") and parts[1] in clients:
+            client = clients[parts[1]]
+            client["directAccessGrantsEnabled"] = False
+            (client.get("authenticationFlowBindingOverrides") or {}).pop("direct_grant", None)
+            guarded(admin.update_client, client["id"], client)
+        elif parts[0] == "requiredAction":
+            action = guarded(admin.get_required_action_by_alias, parts[1])
+            if action:
+                guarded(admin.update_required_action, parts[1], action | {"enabled": False})
+    if any(k.startswith("defaultRole.") for k in keys):
+        served = guarded(admin.get_realm, admin.connection.realm_name)
+        unwanted = [{k: v for k, v in role.items() if k != "_label"} for role in _unwanted_default_roles(admin, served)]
+        if unwanted:
+            response = admin.connection.raw_delete(
+                _realm_path(admin, f"roles-by-id/{served['defaultRole']['id']}/composites"), data=json.dumps(unwanted))
+            _checked(response, "default roles")

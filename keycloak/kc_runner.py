@@ -34,6 +34,9 @@ from app.config import Settings, load_settings  # noqa: E402
 REALM_FILE = ROOT / "realm-export.json"
 THEMES_DIR = HERE / "themes"
 EXTENSIONS_DIR = HERE / "extensions"
+# the realm's passwordBlacklist(...) policy names these files; Keycloak reads them from
+# <home>/data/password-blacklists/ (its default) and refuses a realm whose list is missing
+PASSWORD_BLACKLIST_DIR = HERE / "password-blacklist"
 
 
 class RunnerError(Exception):
@@ -162,9 +165,21 @@ def install_customizations(settings: Settings, home: Path) -> None:
         stale.unlink()
     for jar in build_extensions() if settings.keycloak_build_extensions else []:
         shutil.copy2(jar, providers / jar.name)
+    install_password_blacklists(home)
     import_dir = home / "data" / "import"
     import_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REALM_FILE, import_dir / "realm-export.json")
+
+
+def install_password_blacklists(home: Path) -> list[Path]:
+    """Copy our password deny lists (*.txt) to where Keycloak's passwordBlacklist policy reads them."""
+    target = home / "data" / "password-blacklists"
+    target.mkdir(parents=True, exist_ok=True)
+    installed = []
+    for source in sorted(PASSWORD_BLACKLIST_DIR.glob("*.txt")):
+        shutil.copy2(source, target / source.name)
+        installed.append(target / source.name)
+    return installed
 
 
 # ---------------------------------------------------------------- the process
@@ -246,10 +261,26 @@ def start(settings: Settings, timeout: float = 300.0) -> str:
         if process.poll() is not None:
             raise RunnerError(f"Keycloak stopped while starting (exit {process.returncode}); see the log: {log}")
         if is_ready(settings):
+            harden_imported_realm(settings)
             return f"Keycloak {settings.keycloak_version} ready at {settings.keycloak_url} (Java {_java_major(java_home / 'bin' / 'java')}; log: {log})"
         time.sleep(1)
     stop(settings)
     raise RunnerError(f"Keycloak was not ready after {timeout:.0f} s; see the log: {log}")
+
+
+def harden_imported_realm(settings: Settings) -> None:
+    """The import cannot take the account console's credential removal and offline_access out of
+    Keycloak's default roles: do it (and check "no password grant") on the realm imported at start."""
+    from app import keycloak_admin
+
+    try:
+        admin = keycloak_admin.master_admin(settings, realm="master")
+        if settings.realm not in {r["realm"] for r in admin.get_realms()}:
+            return  # KEYCLOAK_REALM names a realm the import did not make: `provision realm` makes it
+        desired = keycloak_admin.render_realm(settings.realm_placeholders(), realm_name=settings.realm)
+        keycloak_admin.enforce_no_single_factor(keycloak_admin.master_admin(settings, realm=settings.realm), desired)
+    except Exception as exc:  # noqa: BLE001 - any failure here must stop the start, in one line
+        raise RunnerError(f"Keycloak started, but realm {settings.realm} could not be secured: {exc}") from exc
 
 
 def stop(settings: Settings, timeout: float = 30.0) -> str:
