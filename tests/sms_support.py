@@ -100,16 +100,33 @@ def sign_out(page, portal) -> None:
     page.wait_for_url(f"{portal.url}/")
 
 
-def configure_sms_step(portal, flow: str, config: dict[str, str]) -> None:
-    """Give the `arbo-sms-authenticator` execution of `flow` in the portal's realm an authenticator
-    config (keys: code-ttl-seconds, max-attempts, max-resends), through the admin API (as the
-    master admin: the realm's provisioning account does not manage flows)."""
+def configure_step(portal, flow: str, provider_id: str, config: dict[str, str]) -> None:
+    """Set authenticator config keys on the `provider_id` execution of `flow` in the portal's realm,
+    through the admin API (as the master admin: the realm's provisioning account does not manage
+    flows). An existing config (e.g. the reset step's from realm-export.json) is updated, keeping its
+    other keys; otherwise one is created."""
     admin = keycloak_admin.master_admin(portal.settings, realm=portal.realm)
-    execution = next(e for e in admin.get_authentication_flow_executions(flow)
-                     if e.get("providerId") == "arbo-sms-authenticator")
+    execution = next(e for e in admin.get_authentication_flow_executions(flow) if e.get("providerId") == provider_id)
+    if execution.get("authenticationConfig"):
+        path = f"admin/realms/{portal.realm}/authentication/config/{execution['authenticationConfig']}"
+        current = admin.connection.raw_get(path).json()
+        current["config"] = current.get("config", {}) | config
+        response = admin.connection.raw_put(path, data=json.dumps(current))
+        assert response.status_code == 204, response.text
+        return
     response = admin.connection.raw_post(
         f"admin/realms/{portal.realm}/authentication/executions/{execution['id']}/config",
-        data=json.dumps({"alias": f"sms-{uuid.uuid4().hex[:6]}", "config": config}))
+        data=json.dumps({"alias": f"{provider_id}-{uuid.uuid4().hex[:6]}", "config": config}))
     assert response.status_code == 201, response.text
 
 
+def configure_sms_step(portal, flow: str, config: dict[str, str]) -> None:
+    """The `arbo-sms-authenticator` step of `flow` (keys: code-ttl-seconds, max-attempts, max-resends,
+    max-codes-per-hour)."""
+    configure_step(portal, flow, "arbo-sms-authenticator", config)
+
+
+def brute_force_status(portal, account: Account) -> dict:
+    """Keycloak's brute-force detector's view of the account (numFailures, disabled)."""
+    return portal.admin.connection.raw_get(
+        f"admin/realms/{portal.realm}/attack-detection/brute-force/users/{account.user_id}").json()

@@ -127,6 +127,48 @@ def test_resend_limit_disables_the_button_and_sends_nothing_more(page, portal, m
     page.wait_for_url(f"{portal.url}/dashboard")
 
 
+def test_the_hourly_sms_cap_per_user_holds_across_sign_in_attempts(browser, portal, mail_sink):
+    """Issue 10 item 5: the per-session resend limit alone lets anyone with the password start new
+    sign-ins and have texts sent without end. A cap per user per rolling hour holds across fresh
+    browsers; it counts per user, so a colleague still gets a code."""
+    configure_sms_step(portal, "arbo browser", {"max-codes-per-hour": "3"})
+    employee, colleague = new_employee(portal), new_employee(portal)
+
+    def fresh_page():
+        return browser.new_context(locale="nl-NL").new_page()
+
+    for person in (employee, colleague):  # the set-up SMS counts towards the same cap
+        page = fresh_page()
+        enrol_sms(page, portal, person, mail_sink)
+        page.context.close()
+
+    for sent in (2, 3):  # two new sign-in attempts, one SMS each: 3 this hour
+        page = fresh_page()
+        enter_password(page, portal.url, employee)
+        assert page.is_enabled("#kc-arbo-sms-send")
+        submit(page, "#kc-arbo-sms-send")
+        wait_for_sms(mail_sink, employee.mobile, sent)
+        page.context.close()
+
+    page = fresh_page()  # the fourth sign-in attempt: nothing more is sent
+    enter_password(page, portal.url, employee)
+    assert "maximale aantal SMS-codes" in feedback(page)
+    assert page.is_disabled("#kc-arbo-sms-send")
+    page.eval_on_selector("#kc-arbo-sms-send", "b => b.disabled = false")
+    submit(page, "#kc-arbo-sms-send")
+    assert "maximale aantal SMS-codes" in feedback(page), "a request forced past the button is refused by the server"
+    time.sleep(1)
+    assert len(mail_sink.sms_to(employee.mobile)) == 3
+    page.context.close()
+
+    page = fresh_page()  # the colleague has used 1 of 3: still gets a code and signs in
+    enter_password(page, portal.url, colleague)
+    submit(page, "#kc-arbo-sms-send")
+    enter_sms_code(page, wait_for_sms(mail_sink, colleague.mobile, 2))
+    page.wait_for_url(f"{portal.url}/dashboard")
+    page.context.close()
+
+
 def start_method_switch(page, portal, account) -> None:
     """Mijn instellingen -> change the second factor: the app forwards kc_action; Keycloak asks the
     password again (max_auth_age 0), the current second factor comes next."""

@@ -28,6 +28,7 @@ import nl.arbo.keycloak.credential.SecondFactors;
 import nl.arbo.keycloak.credential.SmsCredentialModel;
 import nl.arbo.keycloak.credential.SmsCredentialProvider;
 import nl.arbo.keycloak.credential.SmsCredentialProviderFactory;
+import nl.arbo.keycloak.limit.RollingWindowLimit;
 import nl.arbo.keycloak.phone.PhoneNumbers;
 import nl.arbo.keycloak.requiredaction.ChooseSecondFactorActionFactory;
 import nl.arbo.keycloak.sms.SmsSender;
@@ -35,7 +36,9 @@ import nl.arbo.keycloak.sms.SmsSender;
 /**
  * Browser-flow step "SMS code": shows the masked confirmed number with a "Stuur SMS" button; the
  * user requests a code and enters it. Limits come from the SMS gateway settings, optionally
- * overridden by this execution's authenticator config. Stateless: all state is in auth notes.
+ * overridden by this execution's authenticator config. Stateless: the code state is in auth notes
+ * (the code itself only as a salted hash); the per-user hourly cap of codes, which must hold across
+ * sign-in attempts, is in Keycloak's single-use object store ({@link SmsSender#hourlyLimit}).
  *
  * Form (template arbo-sms-login.ftl): field {@code code}; button {@code action=send} requests a
  * (new) code, {@code action=validate} checks the entered code.
@@ -74,19 +77,16 @@ public class SmsAuthenticator implements Authenticator, CredentialValidator<SmsC
     }
 
     private void sendCode(AuthenticationFlowContext context, SmsCodeChallenge challenge, SmsCredentialModel credential) {
-        if (!challenge.canSend()) {
-            context.getEvent().user(context.getUser()).error("arbo_sms_send_limit");
-            context.challenge(form(context, challenge, credential).setError("arbo-sms-resend-limit").createForm(TEMPLATE));
-            return;
-        }
-        String code = challenge.issue();
-        boolean sent = SmsSender.sendCode(context.getSession(), context.getRealm(), context.getUser(),
-                credential.getPhone(), code, challenge.policy());
+        SmsSender.Outcome outcome = SmsSender.issueAndSend(context.getSession(), context.getRealm(), context.getUser(),
+                credential.getPhone(), challenge);
         LoginFormsProvider form = form(context, challenge, credential);
-        if (sent) {
+        if (outcome == SmsSender.Outcome.SENT) {
             form.setInfo("arbo-sms-code-sent", PhoneNumbers.mask(credential.getPhone()));
         } else {
-            form.setError("arbo-sms-send-failed");
+            if (outcome != SmsSender.Outcome.SEND_FAILED) {
+                context.getEvent().user(context.getUser()).error(SmsSender.eventError(outcome));
+            }
+            form.setError(SmsSender.errorMessage(outcome));
         }
         context.challenge(form.createForm(TEMPLATE));
     }
@@ -120,12 +120,20 @@ public class SmsAuthenticator implements Authenticator, CredentialValidator<SmsC
     }
 
     private LoginFormsProvider form(AuthenticationFlowContext context, SmsCodeChallenge challenge, SmsCredentialModel credential) {
-        return context.form()
+        RollingWindowLimit hourly = SmsSender.hourlyLimit(context.getSession(), context.getRealm(), context.getUser(),
+                challenge.policy());
+        int hourlyLeft = hourly.max() - hourly.used();
+        LoginFormsProvider form = context.form()
                 .setAttribute("maskedPhone", PhoneNumbers.mask(credential.getPhone()))
                 .setAttribute("codeSent", challenge.hasActiveCode())
-                .setAttribute("canSend", challenge.canSend())
-                .setAttribute("resendsLeft", challenge.resendsLeft())
+                .setAttribute("canSend", challenge.canSend() && hourlyLeft > 0)
+                .setAttribute("resendsLeft", challenge.resendsLeft(hourlyLeft))
                 .setAttribute("ttlMinutes", Math.max(1, challenge.policy().ttlSeconds() / 60));
+        if (hourlyLeft <= 0) {
+            // Why the button is disabled (a new sign-in would not help either); a later setError/setInfo replaces it.
+            form.setError(SmsSender.errorMessage(SmsSender.Outcome.HOURLY_LIMIT));
+        }
+        return form;
     }
 
     private SmsCodeChallenge challenge(AuthenticationFlowContext context) {

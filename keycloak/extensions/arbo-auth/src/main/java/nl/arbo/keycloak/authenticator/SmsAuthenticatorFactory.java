@@ -70,6 +70,9 @@ public class SmsAuthenticatorFactory implements AuthenticatorFactory {
                 .helpText("Overrides the SMS gateway default (3).").type(ProviderConfigProperty.STRING_TYPE).add()
                 .property().name(SmsCodePolicy.KEY_MAX_RESENDS).label("Resends per login")
                 .helpText("Overrides the SMS gateway default (3).").type(ProviderConfigProperty.STRING_TYPE).add()
+                .property().name(SmsCodePolicy.KEY_MAX_CODES_PER_HOUR).label("Codes per user per hour")
+                .helpText("SMS codes one user can receive in a rolling hour, over all sign-in attempts and SMS set-ups; "
+                        + "overrides the SMS gateway default (5).").type(ProviderConfigProperty.STRING_TYPE).add()
                 .build();
     }
 

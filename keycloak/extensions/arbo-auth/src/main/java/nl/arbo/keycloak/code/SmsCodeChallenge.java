@@ -1,13 +1,12 @@
 package nl.arbo.keycloak.code;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 
 /**
  * State machine of one SMS code challenge, kept in a {@link NoteStore} so it survives between
  * HTTP requests of the same authentication session. Knows nothing of Keycloak forms or SMS
  * sending: callers ask {@link #issue()} for a code, send it, and later {@link #verify(String)}.
+ * The store only ever holds a salted hash of the code ({@link CodeHash}), never the code.
  */
 public final class SmsCodeChallenge {
 
@@ -26,6 +25,10 @@ public final class SmsCodeChallenge {
 
     public record Verification(Outcome outcome, int attemptsLeft) {
     }
+
+    /** Note holding the salted hash; "code" (the plain code, before hashing) is only ever removed. */
+    static final String CODE_HASH = "code-hash";
+    private static final String LEGACY_PLAIN_CODE = "code";
 
     private final NoteStore notes;
     private final String prefix;
@@ -59,8 +62,17 @@ public final class SmsCodeChallenge {
         return used == 0 ? policy.maxResends() : Math.max(0, policy.maxSends() - used);
     }
 
+    /**
+     * Like {@link #resendsLeft()}, but never more than another limit allows, e.g. the user's hourly
+     * cap ({@code otherSendsLeft} = SMS that limit still permits, this one's first SMS included).
+     */
+    public int resendsLeft(int otherSendsLeft) {
+        int sendsLeft = Math.min(policy.maxSends() - sendsUsed(), otherSendsLeft);
+        return Math.max(0, sendsUsed() == 0 ? sendsLeft - 1 : sendsLeft);
+    }
+
     public boolean hasActiveCode() {
-        return notes.get(key("code")) != null;
+        return notes.get(key(CODE_HASH)) != null;
     }
 
     /**
@@ -74,7 +86,8 @@ public final class SmsCodeChallenge {
             throw new IllegalStateException("SMS send limit reached for this session");
         }
         String code = generator.newCode();
-        notes.set(key("code"), code);
+        notes.remove(key(LEGACY_PLAIN_CODE));
+        notes.set(key(CODE_HASH), CodeHash.hash(code));
         notes.set(key("expires"), Long.toString(clock.millis() + policy.ttlSeconds() * 1000L));
         notes.set(key("attempts"), "0");
         notes.set(key("sends"), Integer.toString(sendsUsed() + 1));
@@ -82,7 +95,7 @@ public final class SmsCodeChallenge {
     }
 
     public Verification verify(String input) {
-        String expected = notes.get(key("code"));
+        String expected = notes.get(key(CODE_HASH));
         if (expected == null) {
             return new Verification(Outcome.NO_CODE, 0);
         }
@@ -92,7 +105,7 @@ public final class SmsCodeChallenge {
             return new Verification(Outcome.EXPIRED, 0);
         }
         String given = input == null ? "" : input.replaceAll("\\s", "");
-        if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
+        if (CodeHash.matches(expected, given)) {
             voidCode();
             return new Verification(Outcome.VALID, 0);
         }
@@ -113,7 +126,8 @@ public final class SmsCodeChallenge {
 
     /** Makes the current code unusable but keeps the send counter (the limit must not reset). */
     public void voidCode() {
-        notes.remove(key("code"));
+        notes.remove(key(CODE_HASH));
+        notes.remove(key(LEGACY_PLAIN_CODE));
         notes.remove(key("expires"));
         notes.remove(key("attempts"));
     }

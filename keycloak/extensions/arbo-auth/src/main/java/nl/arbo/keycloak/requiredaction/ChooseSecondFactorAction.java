@@ -26,6 +26,7 @@ import nl.arbo.keycloak.credential.SecondFactors;
 import nl.arbo.keycloak.credential.SmsCredentialModel;
 import nl.arbo.keycloak.credential.SmsCredentialProvider;
 import nl.arbo.keycloak.credential.SmsCredentialProviderFactory;
+import nl.arbo.keycloak.limit.RollingWindowLimit;
 import nl.arbo.keycloak.phone.PhoneNumbers;
 import nl.arbo.keycloak.sms.SmsSender;
 
@@ -153,23 +154,20 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
 
     private void sendCode(RequiredActionContext context) {
         String phone = context.getAuthenticationSession().getAuthNote(NOTE_PHONE);
-        SmsCodeChallenge challenge = challenge(context);
         if (phone == null) {
             context.challenge(smsForm(context).setError("arbo-phone-invalid").createForm(SMS_TEMPLATE));
             return;
         }
-        if (!challenge.canSend()) {
-            context.getEvent().user(context.getUser()).error("arbo_sms_send_limit");
-            context.challenge(smsForm(context).setError("arbo-sms-resend-limit").createForm(SMS_TEMPLATE));
-            return;
-        }
-        String code = challenge.issue();
-        boolean sent = SmsSender.sendCode(context.getSession(), context.getRealm(), context.getUser(), phone, code, challenge.policy());
+        SmsSender.Outcome outcome = SmsSender.issueAndSend(context.getSession(), context.getRealm(), context.getUser(),
+                phone, challenge(context));
         LoginFormsProvider form = smsForm(context);
-        if (sent) {
+        if (outcome == SmsSender.Outcome.SENT) {
             form.setInfo("arbo-sms-code-sent", PhoneNumbers.mask(phone));
         } else {
-            form.setError("arbo-sms-send-failed");
+            if (outcome != SmsSender.Outcome.SEND_FAILED) {
+                context.getEvent().user(context.getUser()).error(SmsSender.eventError(outcome));
+            }
+            form.setError(SmsSender.errorMessage(outcome));
         }
         context.challenge(form.createForm(SMS_TEMPLATE));
     }
@@ -239,15 +237,22 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
     private LoginFormsProvider smsForm(RequiredActionContext context) {
         String phone = context.getAuthenticationSession().getAuthNote(NOTE_PHONE);
         SmsCodeChallenge challenge = challenge(context);
+        RollingWindowLimit hourly = SmsSender.hourlyLimit(context.getSession(), context.getRealm(), context.getUser(),
+                challenge.policy());
+        int hourlyLeft = hourly.max() - hourly.used();
         LoginFormsProvider form = context.form()
                 .setAttribute("needsPhone", phone == null)
                 .setAttribute("fromDossier", dossierMobile(context.getUser()).isPresent())
                 .setAttribute("codeSent", challenge.hasActiveCode())
-                .setAttribute("canSend", challenge.canSend())
-                .setAttribute("resendsLeft", challenge.resendsLeft())
+                .setAttribute("canSend", challenge.canSend() && hourlyLeft > 0)
+                .setAttribute("resendsLeft", challenge.resendsLeft(hourlyLeft))
                 .setAttribute("ttlMinutes", Math.max(1, challenge.policy().ttlSeconds() / 60));
         if (phone != null) {
             form.setAttribute("maskedPhone", PhoneNumbers.mask(phone));
+        }
+        if (hourlyLeft <= 0) {
+            // Why the button is disabled; a later setError/setInfo replaces it.
+            form.setError(SmsSender.errorMessage(SmsSender.Outcome.HOURLY_LIMIT));
         }
         return form;
     }

@@ -56,7 +56,15 @@ public class BirthDateResetAuthenticatorFactory implements AuthenticatorFactory 
     public List<ProviderConfigProperty> getConfigProperties() {
         return ProviderConfigurationBuilder.create()
                 .property().name(BirthDateResetAuthenticator.CONFIG_MAX_FAILURES).label("Failed attempts per session")
-                .helpText("After this many non-matching attempts the form refuses further tries (default 5).")
+                .helpText("After this many non-matching attempts in one browser session the form refuses further tries (default 5).")
+                .type(ProviderConfigProperty.STRING_TYPE).add()
+                .property().name(BirthDateResetAuthenticator.CONFIG_MAX_FAILURES_PER_USER).label("Wrong birth dates per account")
+                .helpText("After this many wrong birth dates for one account within the window, resetting that account by "
+                        + "birth date is refused (with the usual neutral answer) until the window has passed (default 5). "
+                        + "Does not lock the password sign-in.")
+                .type(ProviderConfigProperty.STRING_TYPE).add()
+                .property().name(BirthDateResetAuthenticator.CONFIG_FAILURE_WINDOW_HOURS).label("Window for wrong birth dates (hours)")
+                .helpText("Rolling window for the per-account limit (default 24).")
                 .type(ProviderConfigProperty.STRING_TYPE).add()
                 .build();
     }

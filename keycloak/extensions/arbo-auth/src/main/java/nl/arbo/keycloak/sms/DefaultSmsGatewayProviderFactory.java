@@ -1,9 +1,11 @@
 package nl.arbo.keycloak.sms;
 
 import java.net.http.HttpClient;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
+import org.keycloak.common.util.Environment;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 
@@ -18,7 +20,10 @@ import org.keycloak.models.KeycloakSessionFactory;
  * <li>{@code --spi-arbo-sms-gateway--default--code-ttl-seconds} / SMS_CODE_TTL_SECONDS (300)</li>
  * <li>{@code --spi-arbo-sms-gateway--default--max-attempts} / SMS_CODE_MAX_ATTEMPTS (3)</li>
  * <li>{@code --spi-arbo-sms-gateway--default--max-resends} / SMS_CODE_MAX_RESENDS (3)</li>
+ * <li>{@code --spi-arbo-sms-gateway--default--max-codes-per-hour} / SMS_CODE_MAX_PER_HOUR (5, per user)</li>
  * </ul>
+ * Outside development mode a url is required: Keycloak does not start without one (see
+ * {@link SmsGatewaySettings#requireRealGatewayUnless(boolean)}).
  */
 public class DefaultSmsGatewayProviderFactory implements SmsGatewayProviderFactory {
 
@@ -31,11 +36,27 @@ public class DefaultSmsGatewayProviderFactory implements SmsGatewayProviderFacto
 
     @Override
     public void init(Config.Scope config) {
-        settings = SmsGatewaySettings.parse(SmsGatewaySettings.withEnvFallback(config::get, System::getenv));
+        boolean devMode = Environment.isDevMode();
+        settings = settingsFor(SmsGatewaySettings.withEnvFallback(config::get, System::getenv), devMode);
         gateway = createGateway(settings);
-        LOG.infof("arbo SMS gateway: mode=%s url=%s code-ttl=%ds max-attempts=%d max-resends=%d",
-                settings.mode(), settings.url(), settings.codePolicy().ttlSeconds(),
-                settings.codePolicy().maxAttempts(), settings.codePolicy().maxResends());
+        LOG.infof("arbo SMS gateway: mode=%s url=%s dev-mode=%s code-ttl=%ds max-attempts=%d max-resends=%d max-codes-per-hour=%d",
+                settings.mode(), settings.url(), devMode, settings.codePolicy().ttlSeconds(),
+                settings.codePolicy().maxAttempts(), settings.codePolicy().maxResends(),
+                settings.codePolicy().maxCodesPerHour());
+    }
+
+    /**
+     * The settings Keycloak runs with. {@code devMode} is {@link Environment#isDevMode()}: true under
+     * {@code kc.sh start-dev} (Keycloak sets the kc.profile system property to "dev"), false under
+     * {@code kc.sh start}.
+     *
+     * @throws IllegalArgumentException for unusable values, IllegalStateException for the log mode
+     *                                  outside development mode; either stops Keycloak's start-up
+     */
+    static SmsGatewaySettings settingsFor(Function<String, String> lookup, boolean devMode) {
+        SmsGatewaySettings parsed = SmsGatewaySettings.parse(lookup);
+        parsed.requireRealGatewayUnless(devMode);
+        return parsed;
     }
 
     static SmsGateway createGateway(SmsGatewaySettings settings) {

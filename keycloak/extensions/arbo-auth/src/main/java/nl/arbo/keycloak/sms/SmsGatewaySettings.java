@@ -33,7 +33,8 @@ public record SmsGatewaySettings(Mode mode, URI url, String token, Duration time
             KEY_TIMEOUT_MS, "SMS_GATEWAY_TIMEOUT_MS",
             SmsCodePolicy.KEY_TTL_SECONDS, "SMS_CODE_TTL_SECONDS",
             SmsCodePolicy.KEY_MAX_ATTEMPTS, "SMS_CODE_MAX_ATTEMPTS",
-            SmsCodePolicy.KEY_MAX_RESENDS, "SMS_CODE_MAX_RESENDS");
+            SmsCodePolicy.KEY_MAX_RESENDS, "SMS_CODE_MAX_RESENDS",
+            SmsCodePolicy.KEY_MAX_CODES_PER_HOUR, "SMS_CODE_MAX_PER_HOUR");
 
     /**
      * @param lookup returns the configured value for a key, or null/blank when unset
@@ -56,8 +57,27 @@ public record SmsGatewaySettings(Mode mode, URI url, String token, Duration time
         SmsCodePolicy policy = new SmsCodePolicy(
                 intOr(lookup.apply(SmsCodePolicy.KEY_TTL_SECONDS), SmsCodePolicy.DEFAULT_TTL_SECONDS, SmsCodePolicy.KEY_TTL_SECONDS),
                 intOr(lookup.apply(SmsCodePolicy.KEY_MAX_ATTEMPTS), SmsCodePolicy.DEFAULT_MAX_ATTEMPTS, SmsCodePolicy.KEY_MAX_ATTEMPTS),
-                intOr(lookup.apply(SmsCodePolicy.KEY_MAX_RESENDS), SmsCodePolicy.DEFAULT_MAX_RESENDS, SmsCodePolicy.KEY_MAX_RESENDS));
+                intOr(lookup.apply(SmsCodePolicy.KEY_MAX_RESENDS), SmsCodePolicy.DEFAULT_MAX_RESENDS, SmsCodePolicy.KEY_MAX_RESENDS),
+                intOr(lookup.apply(SmsCodePolicy.KEY_MAX_CODES_PER_HOUR), SmsCodePolicy.DEFAULT_MAX_CODES_PER_HOUR,
+                        SmsCodePolicy.KEY_MAX_CODES_PER_HOUR));
         return new SmsGatewaySettings(mode, uri, blankToNull(lookup.apply(KEY_TOKEN)), Duration.ofMillis(timeoutMs), policy);
+    }
+
+    /**
+     * The production posture: outside development mode ({@code kc.sh start-dev}) codes must really be
+     * sent. The log mode writes every code into the server log and sends nothing, so in production
+     * it would look like working 2FA while no user ever gets a code and anyone with log access can
+     * read them; it is refused there, whether chosen explicitly or fallen back to for want of a url.
+     *
+     * @param devMode whether Keycloak runs in development mode
+     * @throws IllegalStateException with one sentence saying what to set, so Keycloak does not start
+     */
+    public void requireRealGatewayUnless(boolean devMode) {
+        if (!devMode && mode == Mode.LOG) {
+            throw new IllegalStateException("No SMS gateway configured: in production (kc.sh start) set SMS_GATEWAY_URL "
+                    + "(or --spi-arbo-sms-gateway--default--url); the 'log' mode, which only writes codes to the "
+                    + "log, exists for kc.sh start-dev only.");
+        }
     }
 
     /** Lookup that prefers the SPI option and falls back to the environment variable. */

@@ -11,7 +11,10 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.theme.Theme;
 
+import nl.arbo.keycloak.code.SmsCodeChallenge;
 import nl.arbo.keycloak.code.SmsCodePolicy;
+import nl.arbo.keycloak.limit.RollingWindowLimit;
+import nl.arbo.keycloak.limit.UserLimits;
 
 /**
  * Sends a login code in the user's language through the configured {@link SmsGateway}. The text
@@ -33,6 +36,57 @@ public final class SmsSender {
 
     public static SmsCodePolicy defaultPolicy(KeycloakSession session) {
         return settings(session).codePolicy();
+    }
+
+    /** What became of a request for a (new) code. */
+    public enum Outcome {
+        SENT,
+        /** Counted, but the gateway did not accept the message. */
+        SEND_FAILED,
+        /** This authentication session used up its SMS (first one plus resends). */
+        SESSION_LIMIT,
+        /** The user got the maximum number of codes in the past hour, over all sessions. */
+        HOURLY_LIMIT
+    }
+
+    /** The per-user cap of SMS codes per rolling hour; sign-in and set-up count against the same one. */
+    public static RollingWindowLimit hourlyLimit(KeycloakSession session, RealmModel realm, UserModel user, SmsCodePolicy policy) {
+        return UserLimits.smsCodes(session, realm, user, policy.maxCodesPerHour());
+    }
+
+    /**
+     * Issues a new code in {@code challenge} and texts it to {@code phone}, unless the session's or the
+     * user's hourly limit is reached; then nothing is issued or sent. A message the gateway refused
+     * still counts towards the hourly limit (it may have gone out, and it cost a gateway call).
+     */
+    public static Outcome issueAndSend(KeycloakSession session, RealmModel realm, UserModel user, String phone,
+                                       SmsCodeChallenge challenge) {
+        if (!challenge.canSend()) {
+            return Outcome.SESSION_LIMIT;
+        }
+        if (!hourlyLimit(session, realm, user, challenge.policy()).tryAcquire()) {
+            return Outcome.HOURLY_LIMIT;
+        }
+        String code = challenge.issue();
+        return sendCode(session, realm, user, phone, code, challenge.policy()) ? Outcome.SENT : Outcome.SEND_FAILED;
+    }
+
+    /** Message key for an outcome that is not {@link Outcome#SENT}. */
+    public static String errorMessage(Outcome outcome) {
+        return switch (outcome) {
+            case SESSION_LIMIT -> "arbo-sms-resend-limit";
+            case HOURLY_LIMIT -> "arbo-sms-hourly-limit";
+            default -> "arbo-sms-send-failed";
+        };
+    }
+
+    /** Event error for an outcome that is not {@link Outcome#SENT}. */
+    public static String eventError(Outcome outcome) {
+        return switch (outcome) {
+            case SESSION_LIMIT -> "arbo_sms_send_limit";
+            case HOURLY_LIMIT -> "arbo_sms_hourly_limit";
+            default -> "arbo_sms_send_failed";
+        };
     }
 
     /** @return true when the gateway accepted the message */

@@ -194,4 +194,63 @@ class SmsCodeChallengeTest {
         assertThrows(IllegalArgumentException.class, () -> new SmsCodePolicy(0, 3, 3));
         assertThrows(IllegalArgumentException.class, () -> new SmsCodePolicy(10, 0, 3));
     }
+
+    @Test
+    void notesHoldOnlyASaltedHashNeverTheCode() {
+        java.util.Map<String, String> written = new java.util.HashMap<>();
+        NoteStore recording = new NoteStore() {
+            @Override
+            public String get(String key) {
+                return written.get(key);
+            }
+
+            @Override
+            public void set(String key, String value) {
+                written.put(key, value);
+            }
+
+            @Override
+            public void remove(String key) {
+                written.remove(key);
+            }
+        };
+        SmsCodeChallenge c = new SmsCodeChallenge(recording, "t", SmsCodePolicy.DEFAULT, clock, new CodeGenerator());
+        String code = c.issue();
+        assertTrue(c.hasActiveCode());
+        for (java.util.Map.Entry<String, String> note : written.entrySet()) {
+            assertFalse(note.getValue().contains(code), "note " + note.getKey() + " holds the code: " + note.getValue());
+        }
+        assertTrue(written.get("t." + SmsCodeChallenge.CODE_HASH).startsWith("sha256$"));
+        assertEquals(Outcome.VALID, c.verify(code).outcome(), "the hash still verifies the code");
+    }
+
+    @Test
+    void aPlainCodeLeftInANoteByAnOlderVersionIsNotAccepted() {
+        notes.set("t.code", "123456");
+        notes.set("t.expires", Long.toString(clock.millis() + 60_000));
+        SmsCodeChallenge c = challenge(SmsCodePolicy.DEFAULT);
+        assertEquals(Outcome.NO_CODE, c.verify("123456").outcome());
+        c.issue();
+        assertEquals(null, notes.get("t.code"), "issuing a new code removes the old plain one");
+    }
+
+    @Test
+    void resendsLeftNeverExceedsAnotherLimit() {
+        SmsCodeChallenge c = challenge(new SmsCodePolicy(300, 3, 3));
+        assertEquals(3, c.resendsLeft(10), "before the first SMS: the session's resends");
+        assertEquals(1, c.resendsLeft(2), "before the first SMS, 2 left this hour: that one and 1 more");
+        assertEquals(0, c.resendsLeft(0));
+        c.issue();
+        assertEquals(3, c.resendsLeft(10));
+        assertEquals(1, c.resendsLeft(1));
+    }
+
+    @Test
+    void policyReadsTheHourlyCapAndDefaultsIt() {
+        assertEquals(5, SmsCodePolicy.DEFAULT.maxCodesPerHour());
+        assertEquals(5, new SmsCodePolicy(300, 3, 3).maxCodesPerHour());
+        assertEquals(2, SmsCodePolicy.DEFAULT.overriddenBy(Map.of("max-codes-per-hour", "2")).maxCodesPerHour());
+        assertThrows(IllegalArgumentException.class, () -> SmsCodePolicy.DEFAULT.overriddenBy(Map.of("max-codes-per-hour", "vijf")));
+        assertThrows(IllegalArgumentException.class, () -> SmsCodePolicy.DEFAULT.overriddenBy(Map.of("max-codes-per-hour", "0")));
+    }
 }

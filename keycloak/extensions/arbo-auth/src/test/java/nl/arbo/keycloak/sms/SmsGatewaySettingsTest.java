@@ -1,6 +1,8 @@
 package nl.arbo.keycloak.sms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +17,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.keycloak.Config;
+import org.keycloak.common.util.Environment;
 
 class SmsGatewaySettingsTest {
 
@@ -99,5 +102,58 @@ class SmsGatewaySettingsTest {
     void smsTextIsFormattedWithCodeAndMinutes() {
         assertEquals("Je inlogcode is 012345. De code is 5 minuten geldig.",
                 SmsSender.format(SmsSender.FALLBACK_TEXT, "012345", 5));
+    }
+
+    @Test
+    void productionWithoutGatewayUrlRefusesToStart() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> DefaultSmsGatewayProviderFactory.settingsFor(Map.<String, String>of()::get, false));
+        assertTrue(e.getMessage().contains("SMS_GATEWAY_URL"), e.getMessage());
+    }
+
+    @Test
+    void productionRefusesTheLogModeEvenWhenChosenExplicitly() {
+        assertThrows(IllegalStateException.class, () -> DefaultSmsGatewayProviderFactory.settingsFor(
+                Map.of("mode", "log", "url", "http://x/api/sms")::get, false));
+    }
+
+    @Test
+    void productionWithGatewayUrlStarts() {
+        SmsGatewaySettings s = DefaultSmsGatewayProviderFactory.settingsFor(Map.of("url", "https://sms.example/api")::get, false);
+        assertEquals(SmsGatewaySettings.Mode.HTTP, s.mode());
+    }
+
+    @Test
+    void devModeKeepsTheLoggingSink() {
+        assertEquals(SmsGatewaySettings.Mode.LOG,
+                DefaultSmsGatewayProviderFactory.settingsFor(Map.<String, String>of()::get, true).mode());
+    }
+
+    @Test
+    void devModeIsWhatKeycloakStartDevSets() {
+        // kc.sh start-dev sets the system property kc.profile=dev; kc.sh start does not.
+        String before = System.getProperty(Environment.PROFILE);
+        try {
+            System.setProperty(Environment.PROFILE, "dev");
+            assertTrue(Environment.isDevMode());
+            System.setProperty(Environment.PROFILE, "prod");
+            assertFalse(Environment.isDevMode());
+        } finally {
+            if (before == null) {
+                System.clearProperty(Environment.PROFILE);
+            } else {
+                System.setProperty(Environment.PROFILE, before);
+            }
+        }
+    }
+
+    @Test
+    void readsTheHourlyCapPerUser() {
+        assertEquals(5, parse(Map.of()).codePolicy().maxCodesPerHour());
+        assertEquals(8, parse(Map.of("max-codes-per-hour", "8")).codePolicy().maxCodesPerHour());
+        Map<String, String> env = Map.of("SMS_CODE_MAX_PER_HOUR", "7");
+        assertEquals(7, SmsGatewaySettings.parse(SmsGatewaySettings.withEnvFallback(k -> null, env::get))
+                .codePolicy().maxCodesPerHour());
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of("max-codes-per-hour", "veel")));
     }
 }
