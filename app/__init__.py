@@ -6,7 +6,7 @@ import os
 
 from flask import Flask
 
-from app.config import Settings, load_settings
+from app.config import Settings, load_settings, require_production_secrets
 from app.extensions import csrf, db, oauth
 
 
@@ -14,6 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the portal app (flaskr-style factory)."""
     app = Flask(__name__, instance_relative_config=True)
     settings: Settings = (test_config or {}).get("SETTINGS") or load_settings()
+    require_production_secrets(settings)  # production refuses missing, weak and DEV ONLY secrets
     app.config.from_mapping(
         SETTINGS=settings,
         SECRET_KEY=settings.secret_key,
@@ -43,8 +44,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256", "timeout": 10},
     )
 
-    from app import (auth, dashboard, documents, dossier, health, i18n, invitations, migrate, security,
-                     staff, user_settings)
+    from app import (auth, dashboard, documents, dossier, health, i18n, invitations, keycloak_runtime, migrate,
+                     security, staff, user_settings)
+
+    keycloak_runtime.init_app(app)  # the portal's own admin client, never the provisioner's
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)

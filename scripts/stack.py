@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
@@ -129,9 +130,12 @@ def _stop(processes: list[subprocess.Popen], settings: Settings, stop_keycloak: 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Run the whole local portal stack.")
+    parser = argparse.ArgumentParser(description="Run the whole local portal stack (development mode).")
     parser.add_argument("command", choices=["up"], help="up: start everything until Ctrl-C")
     parser.parse_args(argv)
+    # The local stack is development by definition (start-dev Keycloak, the sink, demo accounts):
+    # set it in os.environ so the app under gunicorn inherits it and accepts the DEV ONLY secrets.
+    os.environ["LOCAL_DEVELOPMENT"] = "1"
     return up(load_settings())
 
 
