@@ -6,7 +6,7 @@ COPY pyproject.toml ./
 COPY app/ app/
 COPY scripts/ scripts/
 COPY migrations/ migrations/
-COPY alembic.ini realm-export.json ./
+COPY alembic.ini realm-export.json gunicorn.conf.py ./
 RUN pip install --no-cache-dir ".[postgres]" && useradd --system portal && mkdir -p instance && chown portal instance
 USER portal
 EXPOSE 5000

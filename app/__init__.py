@@ -6,7 +6,7 @@ import os
 
 from flask import Flask
 
-from app.config import Settings, load_settings
+from app.config import Settings, load_settings, require_production_secrets
 from app.extensions import csrf, db, oauth
 from app.oidc_client import RS256OnlyClient
 
@@ -15,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the portal app (flaskr-style factory)."""
     app = Flask(__name__, instance_relative_config=True)
     settings: Settings = (test_config or {}).get("SETTINGS") or load_settings()
+    require_production_secrets(settings)  # production refuses missing, weak and DEV ONLY secrets
     app.config.from_mapping(
         SETTINGS=settings,
         SECRET_KEY=settings.secret_key,
@@ -45,8 +46,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         client_cls=RS256OnlyClient,  # ID tokens signed with RS256 only, whatever discovery lists
     )
 
-    from app import (auth, dashboard, documents, dossier, health, i18n, invitations, migrate, security,
-                     staff, user_settings)
+    from app import (auth, dashboard, documents, dossier, health, i18n, invitations, keycloak_runtime, migrate,
+                     security, staff, user_settings)
+
+    keycloak_runtime.init_app(app)  # the portal's own admin client, never the provisioner's
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)

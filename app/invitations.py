@@ -14,6 +14,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app import keycloak_admin as ka
+from app import keycloak_runtime
 from app.auth import login_required, roles_required
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
@@ -43,12 +44,8 @@ class ActionForm(FlaskForm):
 
 
 def _admin() -> ka.KeycloakAdmin:
-    """One admin client per app (one connection pool, one token), as the provisioning service account."""
-    admin = current_app.extensions.get("arbo_keycloak_admin")
-    if admin is None:
-        admin = ka.realm_admin(current_app.config["SETTINGS"])
-        current_app.extensions["arbo_keycloak_admin"] = admin
-    return admin
+    """The app's one run-time admin client (the portal's own service account, not the provisioner)."""
+    return keycloak_runtime.portal_admin()
 
 
 def _own_employer() -> tuple[str, str]:

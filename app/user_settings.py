@@ -1,8 +1,8 @@
 """Mijn instellingen: the user's sign-in methods, and changing them through Keycloak.
 
-This is the only page that calls Keycloak per request (its admin API, with the provisioning
-service account), because only Keycloak knows the user's credentials; the app stores no password
-or OTP secret. When Keycloak does not answer the page still renders and says so.
+This is the only page that calls Keycloak per request (its admin API, as the portal's own run-time
+service account: app/keycloak_runtime.py), because only Keycloak knows the user's credentials; the
+app stores no password or OTP secret. When Keycloak does not answer the page still renders and says so.
 Changing a method goes through Keycloak's application-initiated actions (`kc_action`).
 """
 
@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from keycloak.exceptions import KeycloakError
 from requests import RequestException
 
-from app import keycloak_admin, sign_in_sessions
+from app import keycloak_runtime, sign_in_sessions
 from app.auth import login_required
 
 bp = Blueprint("user_settings", __name__, url_prefix="/settings")
@@ -23,7 +23,8 @@ KEYCLOAK_TROUBLE = (KeycloakError, RequestException, OSError)
 
 
 def _admin():
-    return keycloak_admin.realm_admin(current_app.config["SETTINGS"])
+    """The app's one run-time admin client (the portal's own service account, not the provisioner)."""
+    return keycloak_runtime.portal_admin()
 
 
 def sign_in_methods(credentials: list[dict]) -> list[dict]:

@@ -1,5 +1,16 @@
 """WSGI entry point for gunicorn: `gunicorn app.wsgi:app`."""
 
-from app import create_app
+import sys
 
-app = create_app()
+from app import create_app
+from app.config import ProductionSecretsError
+
+# gunicorn's "application failed to load" exit code: the master stops instead of booting new
+# workers forever, and the one-sentence reason stays the last thing in the log.
+APP_LOAD_ERROR = 4
+
+try:
+    app = create_app()
+except ProductionSecretsError as refusal:
+    print(refusal, file=sys.stderr, flush=True)
+    sys.exit(APP_LOAD_ERROR)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
@@ -74,6 +75,18 @@ def start_app(settings: Settings) -> subprocess.Popen:
     return process
 
 
+def check_runtime_client(settings: Settings) -> None:
+    """A realm imported before the portal had its own admin client (portal-admin) lacks it: say so.
+
+    Keycloak imports realm-export.json only when the realm does not exist yet."""
+    from app.keycloak_admin import master_admin
+
+    if master_admin(settings).get_client_id(settings.portal_admin_client_id) is None:
+        raise kc_runner.RunnerError(
+            f"Realm {settings.realm!r} in .data/ predates the portal's run-time admin client "
+            f"{settings.portal_admin_client_id!r}: stop, delete .data/ (README, Troubleshooting) and run again.")
+
+
 def up(settings: Settings) -> int:
     from scripts.demo import provision_demo
 
@@ -86,6 +99,7 @@ def up(settings: Settings) -> int:
         with console.status("Starting Keycloak (the first start takes about a minute) ..."):
             started_keycloak = not kc_runner.is_ready(settings)
             console.print(kc_runner.start(settings))
+        check_runtime_client(settings)
         with console.status("Provisioning the demo employer ..."):
             demo = provision_demo(settings)
         with console.status("Starting the portal ..."):
@@ -129,9 +143,12 @@ def _stop(processes: list[subprocess.Popen], settings: Settings, stop_keycloak: 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Run the whole local portal stack.")
+    parser = argparse.ArgumentParser(description="Run the whole local portal stack (development mode).")
     parser.add_argument("command", choices=["up"], help="up: start everything until Ctrl-C")
     parser.parse_args(argv)
+    # The local stack is development by definition (start-dev Keycloak, the sink, demo accounts):
+    # set it in os.environ so the app under gunicorn inherits it and accepts the DEV ONLY secrets.
+    os.environ["LOCAL_DEVELOPMENT"] = "1"
     return up(load_settings())
 
 

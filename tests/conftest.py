@@ -11,13 +11,18 @@ import secrets
 import uuid
 from pathlib import Path
 
-import pytest
-import requests
+# The suite runs in development mode (DEV ONLY secrets, plain-http cookies): production is the
+# default everywhere else. Set in os.environ at import, before any setting is read, so that every
+# subprocess (the Keycloak runner, gunicorn, the provisioning CLI) inherits it.
+os.environ["LOCAL_DEVELOPMENT"] = "1"
 
-from app import create_app, keycloak_admin
-from app.config import load_settings
-from scripts.devsink import DevSink
-from tests.support import CHROMIUM, CHROMIUM_ARGS, Account, LiveServer, MailSink, free_port
+import pytest  # noqa: E402
+import requests  # noqa: E402
+
+from app import create_app, keycloak_admin  # noqa: E402
+from app.config import load_settings  # noqa: E402
+from scripts.devsink import DevSink  # noqa: E402
+from tests.support import CHROMIUM, CHROMIUM_ARGS, Account, LiveServer, MailSink, free_port  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
@@ -68,7 +73,7 @@ def realm_factory(keycloak, master):
 
     def make(portal_url: str = "http://127.0.0.1:5999", **overrides) -> dict:
         name = f"t-{uuid.uuid4().hex[:10]}"
-        placeholders = keycloak.realm_placeholders() | {"PORTAL_URL": portal_url}
+        placeholders = keycloak.realm_placeholders() | {"PORTAL_URL": portal_url, "PORTAL_BACKCHANNEL_URL": portal_url}
         representation = keycloak_admin.render_realm(placeholders, realm_name=name)
         representation.update(overrides)
         keycloak_admin.ensure_realm(master, representation)

@@ -1,6 +1,7 @@
 """The sign-in routes, without Keycloak: redirects, safety checks and failure pages."""
 
 import dataclasses
+import secrets
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -126,7 +127,9 @@ def test_backchannel_logout_refuses_an_invalid_token(client, known_metadata):
 
 
 def test_session_cookie_is_httponly_samesite_and_secure_outside_development(tmp_path):
-    settings = dataclasses.replace(load_settings(), local_development=False, database_url=f"sqlite:///{tmp_path}/s.sqlite")
+    settings = dataclasses.replace(load_settings(), local_development=False, database_url=f"sqlite:///{tmp_path}/s.sqlite",
+                                   secret_key=secrets.token_urlsafe(32), portal_client_secret=secrets.token_urlsafe(32),
+                                   portal_admin_client_secret=secrets.token_urlsafe(32))  # production refuses dev ones
     app = create_app({"SETTINGS": settings})
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

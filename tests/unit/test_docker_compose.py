@@ -47,3 +47,73 @@ def test_files_the_images_copy_exist():
             if line.startswith("COPY ") and "--from" not in line:
                 for source in line.split()[1:-1]:
                     assert (dockerfile.parent / source).exists(), f"{dockerfile.name}: {source}"
+
+
+# ------------------------------------------------------------------ no secret in a committed file
+
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|_KEY$")
+REFERENCE = re.compile(r"\$\{([A-Z0-9_]+)(:[?-])?([^}]*)\}")
+
+
+def _environments():
+    for name, service in COMPOSE["services"].items():
+        for key, value in (service.get("environment") or {}).items():
+            yield name, key, str(value)
+
+
+def test_compose_has_no_literal_secret():
+    """Every secret is a required ${VAR:?message} reference: no default, no literal, no anchor of dev values."""
+    from app.config import DEV_ONLY_SECRETS
+
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert "dev-only" not in text.lower()
+    assert not any(value in text for value in DEV_ONLY_SECRETS.values())
+    for service, key, value in _environments():
+        references = REFERENCE.findall(value)
+        for variable, operator, _ in references:
+            if SECRET_NAME.search(variable):
+                assert operator == ":?", f"{service}.{key}: ${{{variable}}} must be required (:?), not defaulted"
+        if SECRET_NAME.search(key) and key != "KC_BOOTSTRAP_ADMIN_USERNAME":
+            assert REFERENCE.fullmatch(value), f"{service}.{key} is a literal: {value!r}"
+        for credentials in re.findall(r"://[^/@\s]*:([^@/\s]*)@", value):  # user:password@ in URLs
+            assert REFERENCE.fullmatch(credentials) and REFERENCE.fullmatch(credentials).group(2) == ":?", \
+                f"{service}.{key} has a literal password in a URL"
+
+
+def test_every_secret_compose_needs_comes_from_dev_secrets():
+    from scripts.make_secrets import SECRETS
+
+    required = {variable for _, _, value in _environments() for variable, operator, _ in REFERENCE.findall(value)
+                if operator == ":?"}
+    assert required == set(SECRETS)
+
+
+def test_the_app_gets_no_master_or_provisioning_credential_and_runs_in_production():
+    app = COMPOSE["services"]["app"]["environment"]
+    assert not [key for key in app if key.startswith(("KEYCLOAK_ADMIN", "KC_BOOTSTRAP", "PROVISIONER"))]
+    used = {variable for value in map(str, app.values()) for variable, _, _ in REFERENCE.findall(value)}
+    assert not used & {"KEYCLOAK_ADMIN_PASSWORD", "KEYCLOAK_ADMIN_USER", "PROVISIONER_CLIENT_SECRET", "KC_DB_PASSWORD"}
+    assert {"SECRET_KEY", "PORTAL_CLIENT_SECRET", "PORTAL_ADMIN_CLIENT_SECRET"} <= set(app)
+    assert app["LOCAL_DEVELOPMENT"] == "0"
+
+
+def test_keycloak_reaches_the_portal_for_back_channel_logout_by_its_service_name():
+    keycloak = COMPOSE["services"]["keycloak"]["environment"]
+    assert keycloak["PORTAL_BACKCHANNEL_URL"] == "http://app:5000"
+    assert "5000" in COMPOSE["services"]["app"]["healthcheck"]["test"][-1]
+    assert "${PORTAL_BACKCHANNEL_URL" in (ROOT / "realm-export.json").read_text()
+
+
+def test_postgres_init_reads_the_portal_password_from_the_environment():
+    postgres = COMPOSE["services"]["postgres"]
+    assert any(v.startswith("./docker/postgres-init.sh:/docker-entrypoint-initdb.d/") for v in postgres["volumes"])
+    assert "PORTAL_DB_PASSWORD" in postgres["environment"]
+    for path in (ROOT / "docker").iterdir():
+        text = path.read_text()
+        assert not re.search(r"PASSWORD\s+'[^']", text), f"{path.name} has a literal password"
+        assert "dev-only" not in text.lower(), path.name
+    assert "\\getenv portal_password PORTAL_DB_PASSWORD" in (ROOT / "docker" / "postgres-init.sh").read_text()
+
+
+def test_the_secrets_file_is_git_ignored():
+    assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
