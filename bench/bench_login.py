@@ -183,7 +183,8 @@ def run_block(work, users: list[User], threads: int) -> tuple[int, int, float, l
 
 
 def start_portal(settings, realm: str, port: int, workdir: Path) -> subprocess.Popen:
-    env = os.environ | {"KEYCLOAK_REALM": realm, "APP_PORT": str(port), "PORTAL_URL": f"http://127.0.0.1:{port}",
+    env = os.environ | {"LOCAL_DEVELOPMENT": "1", "KEYCLOAK_REALM": realm, "APP_PORT": str(port),
+                        "PORTAL_URL": f"http://127.0.0.1:{port}",
                         "DATABASE_URL": f"sqlite:///{workdir / 'portal.sqlite'}",
                         "DOCUMENTS_DIR": str(workdir / "documents")}
     server = subprocess.Popen(
@@ -214,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--blocks", type=int, default=4, help="alternating blocks per path (default 4)")
     args = parser.parse_args(argv)
     users_count, threads, blocks = max(2, min(args.users, 2000)), max(1, min(args.threads, 32)), max(1, args.blocks)
+    os.environ.setdefault("LOCAL_DEVELOPMENT", "1")  # a developer's tool: the DEV ONLY defaults apply
     settings = load_settings()
     try:
         master = ka.master_admin(settings, realm="master")
