@@ -3,6 +3,7 @@ package nl.arbo.keycloak.code;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -197,7 +199,7 @@ class SmsCodeChallengeTest {
 
     @Test
     void notesHoldOnlyASaltedHashNeverTheCode() {
-        java.util.Map<String, String> written = new java.util.HashMap<>();
+        Map<String, String> written = new HashMap<>();
         NoteStore recording = new NoteStore() {
             @Override
             public String get(String key) {
@@ -217,7 +219,7 @@ class SmsCodeChallengeTest {
         SmsCodeChallenge c = new SmsCodeChallenge(recording, "t", SmsCodePolicy.DEFAULT, clock, new CodeGenerator());
         String code = c.issue();
         assertTrue(c.hasActiveCode());
-        for (java.util.Map.Entry<String, String> note : written.entrySet()) {
+        for (Map.Entry<String, String> note : written.entrySet()) {
             assertFalse(note.getValue().contains(code), "note " + note.getKey() + " holds the code: " + note.getValue());
         }
         assertTrue(written.get("t." + SmsCodeChallenge.CODE_HASH).startsWith("sha256$"));
@@ -231,7 +233,7 @@ class SmsCodeChallengeTest {
         SmsCodeChallenge c = challenge(SmsCodePolicy.DEFAULT);
         assertEquals(Outcome.NO_CODE, c.verify("123456").outcome());
         c.issue();
-        assertEquals(null, notes.get("t.code"), "issuing a new code removes the old plain one");
+        assertNull(notes.get("t.code"), "issuing a new code removes the old plain one");
     }
 
     @Test

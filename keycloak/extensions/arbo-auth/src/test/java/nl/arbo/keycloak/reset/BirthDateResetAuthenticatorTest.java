@@ -1,10 +1,11 @@
 package nl.arbo.keycloak.reset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.RETURNS_SELF;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockingDetails;
 import static org.mockito.Mockito.never;
@@ -134,7 +135,7 @@ class BirthDateResetAuthenticatorTest {
         when(users.getUserByEmail(any(), anyString())).thenReturn(account);
         when(context.getAuthenticationSession()).thenReturn(authSession);
         when(authSession.getClientNote(anyString())).thenAnswer(i -> clientNotes.get(i.getArgument(0, String.class)));
-        org.mockito.Mockito.doAnswer(i -> clientNotes.put(i.getArgument(0), i.getArgument(1)))
+        doAnswer(i -> clientNotes.put(i.getArgument(0), i.getArgument(1)))
                 .when(authSession).setClientNote(anyString(), anyString());
         when(context.getAuthenticatorConfig()).thenReturn(configModel);
         when(context.getEvent()).thenReturn(mock(EventBuilder.class, RETURNS_SELF));
@@ -148,7 +149,7 @@ class BirthDateResetAuthenticatorTest {
     void assertBruteForceNeverTold() {
         boolean told = mockingDetails(protector).getInvocations().stream()
                 .anyMatch(i -> i.getMethod().getName().equals("failedLogin"));
-        assertTrue(!told, "a wrong birth date must not count as a failed sign-in");
+        assertFalse(told, "a wrong birth date must not count as a failed sign-in");
     }
 
     @Test
