@@ -70,7 +70,9 @@ def append(**fields) -> AccessLog:
     """Append one row to the chain and commit."""
     try:
         head = _head_locked()
-        row = AccessLog(at=utcnow(), **fields)  # the time is taken under the lock: ids and times both ascend
+        # id and time are taken under the lock, so both ascend along the chain; the id is the head's
+        # successor, never reused after a purge (SQLite would hand out max(id) + 1 again)
+        row = AccessLog(id=head.last_row_id + 1, at=utcnow(), **fields)
         row.object_id = row.object_id or ""
         row.ip = (row.ip or "")[:45]
         row.row_hash = chain_hash(head.last_hash, row)

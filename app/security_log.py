@@ -33,12 +33,12 @@ class JsonLineFormatter(logging.Formatter):
 
 def event(name: str, *, outcome: str = "success", **fields) -> dict:
     """Record one security event; actor and ip default to the current request's user and address."""
-    record = {"ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "event": name,
-              "outcome": outcome} | fields
     if has_request_context():
         user = g.get("user") or {}
-        record.setdefault("actor", user.get("sub"))
-        record.setdefault("ip", request.remote_addr)
+        fields.setdefault("actor", user.get("sub"))
+        fields.setdefault("ip", request.remote_addr)
+    record = dict.fromkeys(KEYS) | {"ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+                                    "event": name, "outcome": outcome} | fields
     logger.info(name, extra={"fields": record})
     return record
 

@@ -81,7 +81,6 @@ class PortalSession(CallbackDict, SessionMixin):
         self.last_seen_at = last_seen_at
         self.modified = False
         self.regenerated = False
-        self.permanent = True
 
     @property
     def new(self) -> bool:
