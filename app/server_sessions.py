@@ -208,5 +208,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_REFRESH_SECONDS", 60)  # how stale roles in a session may get
     app.config["SESSION_IDLE_SECONDS"] = min(int(app.config["SESSION_IDLE_SECONDS"]), KEYCLOAK_IDLE_SECONDS)
     app.config["SESSION_MAX_SECONDS"] = min(int(app.config["SESSION_MAX_SECONDS"]), KEYCLOAK_MAX_SECONDS)
+    # a role removed in Keycloak must be gone here within a minute
+    app.config["SESSION_REFRESH_SECONDS"] = min(float(app.config["SESSION_REFRESH_SECONDS"]), 60)
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=app.config["SESSION_MAX_SECONDS"])
     app.session_interface = ServerSessionInterface()

@@ -16,7 +16,7 @@ import json
 from datetime import timezone
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 revision = "0003"
 down_revision = "0001"
@@ -94,19 +94,24 @@ def upgrade() -> None:
     bind.execute(sa.text("UPDATE access_log SET employer_id = "
                          "(SELECT employer_id FROM employee WHERE employee.id = access_log.employee_id)"))
     previous, last_id = "", 0
+    rows = []
     access_log = sa.table("access_log", sa.column("id", sa.Integer()), sa.column("row_hash", sa.String()),
                           sa.column("at", sa.DateTime(timezone=True)),
                           *(sa.column(f, sa.String()) for f in HASHED_FIELDS if f != "at"))
     query = sa.select(access_log.c.id, *(access_log.c[f] for f in HASHED_FIELDS)).order_by(access_log.c.id)
-    for row in bind.execute(query).mappings().all():
+    if not context.is_offline_mode():  # offline (--sql) there are no rows to read
+        rows = bind.execute(query).mappings().all()
+    for row in rows:
         previous, last_id = _chain_hash(previous, row), row["id"]
         bind.execute(access_log.update().where(access_log.c.id == last_id).values(row_hash=previous))
-    bind.execute(sa.text("INSERT INTO access_log_chain (id, last_row_id, last_hash, checkpoint_row_id, "
-                         "checkpoint_hash) VALUES (1, :last_id, :last_hash, 0, '')"),
-                 {"last_id": last_id, "last_hash": previous})
+    chain = sa.table("access_log_chain", sa.column("id", sa.Integer()), sa.column("last_row_id", sa.Integer()),
+                     sa.column("last_hash", sa.String()), sa.column("checkpoint_row_id", sa.Integer()),
+                     sa.column("checkpoint_hash", sa.String()))
+    op.execute(chain.insert().values(id=1, last_row_id=last_id, last_hash=previous, checkpoint_row_id=0,
+                                     checkpoint_hash=""))
 
     for statement in POSTGRES_TRIGGERS if bind.dialect.name == "postgresql" else SQLITE_TRIGGERS:
-        bind.execute(sa.text(statement))
+        op.execute(statement)
 
 
 def downgrade() -> None:

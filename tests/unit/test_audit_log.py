@@ -162,3 +162,27 @@ def test_canonical_form_is_stable_across_naive_and_aware_times():
     naive = SimpleNamespace(at=datetime(2026, 1, 2, 3, 4, 5, 6), **fields)
     assert audit_chain.canonical(aware) == audit_chain.canonical(naive)
     assert json.loads(audit_chain.canonical(aware))["at"] == "2026-01-02T03:04:05.000006Z"
+
+
+def test_migration_chains_the_rows_written_before_it(tmp_path):
+    """A database with access-log rows from before migration 0003 verifies after the upgrade."""
+    from alembic import command
+
+    from app.migrate import alembic_config
+    from tests.portal_fixtures import make_app
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'portal.sqlite'}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(sa.text("INSERT INTO employer (id, name) VALUES ('e1', 'Werkgever')"))
+        connection.execute(sa.text("INSERT INTO employee (id, employer_id, name, email) VALUES ('p1', 'e1', 'A', 'a@x')"))
+        for n in range(3):
+            connection.execute(sa.text(
+                "INSERT INTO access_log (at, actor_sub, actor_name, actor_role, employee_id, action, object_id) "
+                f"VALUES ('2026-01-0{n + 1} 10:00:00.000000', 's', 'Dokter', 'physician', 'p1', 'dossier', 'p1')"))
+    app = make_app(tmp_path)  # upgrades to head
+    assert [row.employer_id for row in log_rows(app)] == ["e1"] * 3
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "3 row(s) verified" in result.output
