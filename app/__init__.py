@@ -25,7 +25,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Lax, not Strict: the browser must send the cookie on the redirect back from Keycloak
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=not settings.local_development,
-        PERMANENT_SESSION_LIFETIME=8 * 3600,
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
         DOCUMENTS_DIR=settings.documents_dir or os.path.join(app.instance_path, "documents"),
@@ -65,6 +64,17 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         app.register_blueprint(bench_routes.bp)
     security.init_app(app)
+    _init_sessions_and_audit(app)
 
     migrate.upgrade(app)
     return app
+
+
+def _init_sessions_and_audit(app: Flask) -> None:
+    """Server-side sessions, the security log, and the audit-chain CLI (settings: see each module)."""
+    from app import access_log, audit_cli, security_log, server_sessions
+
+    server_sessions.init_app(app)
+    security_log.init_app(app)
+    access_log.init_app(app)
+    audit_cli.init_app(app)

@@ -1,22 +1,61 @@
-"""The access log: every read of a dossier, case or document is recorded, and the employee may see
-who looked at their data."""
+"""The access log (NEN 7513): every read of personal or health data is recorded, exactly one row per
+view, and the employee may see who looked at their data.
+
+A row says who (Keycloak user id, name, role), whose data (employee; NULL for an employer-wide
+overview), what (action, object id), when, for which employer, and from where (the client address;
+behind a proxy only when TRUSTED_PROXY_COUNT says so). Rows are appended to a hash chain
+(app.audit_chain) and cannot be changed.
+"""
 
 from __future__ import annotations
 
-from app.access import Viewer
+from datetime import datetime, time, timezone
+
+from flask import Flask, has_request_context, request
+
+from app import audit_chain
+from app.access import MANAGER, Viewer
 from app.extensions import db
-from app.models import AccessLog, Employee
+from app.models import AbsenceCase, AccessLog, Employee, Employer
 
 DOSSIER, CASE, DOCUMENT_PAGE, DOCUMENT_FILE = "dossier", "case", "document", "document-file"
+DASHBOARD, DASHBOARD_EXPORT = "dashboard", "dashboard-export"
+EMPLOYER_WIDE = (DASHBOARD, DASHBOARD_EXPORT)
+
+
+def _client_address() -> str:
+    return (request.remote_addr or "") if has_request_context() else ""
 
 
 def record(viewer: Viewer, relation: str, employee: Employee, action: str, object_id: str = "") -> None:
-    db.session.add(AccessLog(actor_sub=viewer.sub, actor_name=viewer.name, actor_role=viewer.role_for(relation),
-                             employee_id=employee.id, action=action, object_id=object_id))
-    db.session.commit()
+    """One read of one employee's data through the viewer's relation to them."""
+    audit_chain.append(actor_sub=viewer.sub, actor_name=viewer.name, actor_role=viewer.role_for(relation),
+                       employee_id=employee.id, employer_id=employee.employer_id, action=action,
+                       object_id=object_id, ip=_client_address())
+
+
+def record_overview(viewer: Viewer, employer: Employer, action: str = DASHBOARD) -> None:
+    """One read of an employer's absence overview (the dashboard or its CSV export)."""
+    audit_chain.append(actor_sub=viewer.sub, actor_name=viewer.name, actor_role=viewer.role_for(MANAGER),
+                       employee_id=None, employer_id=employer.id, action=action, object_id=employer.id,
+                       ip=_client_address())
 
 
 def entries_for(employee: Employee, limit: int = 200) -> list[AccessLog]:
-    query = (db.select(AccessLog).where(AccessLog.employee_id == employee.id)
-             .order_by(AccessLog.at.desc(), AccessLog.id.desc()).limit(limit))
+    """What the employee sees on "who looked at my dossier": reads of their own data, and, once they
+    have an absence case, the views of their employer's absence overview since their first sick day
+    (from then on the overview lists them)."""
+    condition = AccessLog.employee_id == employee.id
+    first_case = db.session.scalar(db.select(db.func.min(AbsenceCase.first_sick_day))
+                                   .where(AbsenceCase.employee_id == employee.id))
+    if first_case is not None:
+        condition = db.or_(condition, db.and_(AccessLog.employee_id.is_(None),
+                                              AccessLog.employer_id == employee.employer_id,
+                                              AccessLog.action.in_(EMPLOYER_WIDE),
+                                              AccessLog.at >= datetime.combine(first_case, time.min, timezone.utc)))
+    query = db.select(AccessLog).where(condition).order_by(AccessLog.at.desc(), AccessLog.id.desc()).limit(limit)
     return list(db.session.scalars(query))
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("AUDIT_RETENTION_DAYS", audit_chain.DEFAULT_RETENTION_DAYS)

@@ -1,21 +1,39 @@
-"""Sign-in through Keycloak (OIDC code flow + PKCE), sign-out, and back-channel logout."""
+"""Sign-in through Keycloak (OIDC code flow + PKCE), sign-out, back-channel logout, and keeping
+the session's roles current.
+
+The session is server-side (app.server_sessions): the cookie is an opaque id. It holds the user
+(built by `session_user_from_claims`), the ID token (for RP-initiated logout) and the refresh
+token. At most every SESSION_REFRESH_SECONDS (default 60) a request refreshes the tokens at
+Keycloak's token endpoint and rebuilds the user from the new ID token, so a role or membership
+removed in Keycloak is gone here within a minute; a refused refresh (Keycloak session ended, user
+disabled) signs the user out.
+"""
 
 from __future__ import annotations
 
 import functools
+import time
 from urllib.parse import urlencode
 
 import requests
+from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import OAuthError
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 
-from app import sign_in_sessions, tokens
+from app import security_log, server_sessions, sign_in_sessions, tokens
 from app.redirects import safe_next
 from app.extensions import csrf, oauth
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 KEYCLOAK_DOWN = (requests.RequestException, OSError)
+# authlib keeps one entry per unfinished sign-in (state, nonce, PKCE verifier) in the session for an
+# hour; a few open sign-in tabs are normal, more are dropped (oldest first) so the session stays small.
+MAX_PENDING_SIGN_INS = 5
+STATE_PREFIX = "_state_keycloak_"
+# requests that must not trigger a token refresh (sign-in/-out itself, Keycloak's calls, health, files)
+NO_REFRESH_ENDPOINTS = {"static", "health.healthz", "auth.login", "auth.callback", "auth.logout",
+                        "auth.backchannel_logout"}
 
 
 def _settings():
@@ -23,13 +41,83 @@ def _settings():
 
 
 @bp.before_app_request
-def load_signed_in_user() -> None:
-    """Put the signed-in user on `g`; a session ended by Keycloak (back-channel) is dropped here."""
+def load_signed_in_user():
+    """Put the signed-in user on `g`, refreshing roles from Keycloak when they are due.
+
+    Expired and back-channel-ended sessions never get here: app.server_sessions finds no row."""
+    g.user = None
     user = session.get("user")
-    if user and not sign_in_sessions.is_active(user["sid"]):
-        session.clear()
-        user = None
-    g.user = user
+    if not user:
+        return None
+    if request.endpoint not in NO_REFRESH_ENDPOINTS and _refresh_due():
+        outcome = _refresh_user(user)
+        if outcome == "unavailable":
+            return render_template("auth/unavailable.html"), 503
+        if outcome == "ended":
+            security_log.event("session.ended", outcome="refused", actor=user.get("sub"), target=user.get("sid"),
+                               employer=_employers(user), reason="refresh refused by Keycloak")
+            session.clear()
+            return None
+    g.user = session["user"]
+    return None
+
+
+def session_user_from_claims(claims: dict) -> dict:
+    """The session's user from the ID token's claims (at sign-in and at every refresh)."""
+    return {
+        "sub": claims["sub"],
+        "sid": claims.get("sid") or claims["sub"],
+        "email": claims.get("email", ""),
+        "name": claims.get("name") or claims.get("email", ""),
+        "roles": sorted(set(claims.get("roles", []))),
+        "organizations": employer_aliases(claims.get("organization")),
+    }
+
+
+def _refresh_due() -> bool:
+    if not session.get("refresh_token"):
+        return False  # only sessions made by the tests' fixtures lack one: auth.callback always stores it
+    return time.time() - session.get("refreshed_at", 0) >= current_app.config["SESSION_REFRESH_SECONDS"]
+
+
+def _refresh_user(user: dict) -> str:
+    """Refresh the tokens and rebuild the user: "ok", "ended" (Keycloak refused) or "unavailable"."""
+    try:
+        token = oauth.keycloak.fetch_access_token(grant_type="refresh_token", refresh_token=session["refresh_token"])
+        claims = oauth.keycloak.parse_id_token(token, nonce=None)  # straight from the token endpoint
+    except AuthlibBaseError as exc:  # invalid_grant: session ended or expired, user disabled; bad token
+        current_app.logger.info("session refresh refused: %s", exc)
+        return "ended"
+    except KEYCLOAK_DOWN:
+        # fail closed: without Keycloak the roles cannot be confirmed; the session stays for later
+        current_app.logger.warning("Keycloak unreachable on session refresh", exc_info=True)
+        return "unavailable"
+    if not claims or claims.get("sub") != user["sub"]:
+        return "ended"
+    refreshed = session_user_from_claims(claims)
+    if refreshed.get("roles") != user.get("roles") or refreshed.get("organizations") != user.get("organizations"):
+        security_log.event("session.roles-changed", actor=user["sub"], target=user["sub"],
+                           employer=_employers(refreshed), roles_before=user.get("roles"),
+                           roles_after=refreshed.get("roles"))
+    session["user"] = refreshed
+    session["id_token"] = token.get("id_token") or session.get("id_token")
+    session["refresh_token"] = token.get("refresh_token") or session["refresh_token"]
+    session["refreshed_at"] = time.time()
+    return "ok"
+
+
+def _employers(user: dict) -> list[str]:
+    """The user's employers for the security log (ids or aliases, whatever the session holds)."""
+    organizations = user.get("organizations") or []
+    return sorted(organizations) if isinstance(organizations, (dict, list, tuple, set)) else []
+
+
+def _prune_pending_sign_ins() -> None:
+    """Keep at most MAX_PENDING_SIGN_INS - 1 unfinished sign-ins, so the one about to start fits."""
+    pending = sorted((key for key in session if key.startswith(STATE_PREFIX)),
+                     key=lambda key: (session[key] or {}).get("exp", 0) if isinstance(session[key], dict) else 0)
+    for key in pending[:max(0, len(pending) - (MAX_PENDING_SIGN_INS - 1))]:
+        session.pop(key, None)
 
 
 def employer_aliases(claim) -> list[str]:
@@ -81,6 +169,7 @@ def login():
     locale = session.get("locale")
     if locale:
         extra["ui_locales"] = locale
+    _prune_pending_sign_ins()
     try:
         return oauth.keycloak.authorize_redirect(redirect_uri, **extra)
     except KEYCLOAK_DOWN:
@@ -100,6 +189,7 @@ def callback():
         token = oauth.keycloak.authorize_access_token()
     except OAuthError as exc:
         current_app.logger.info("sign-in refused: %s", exc)
+        security_log.event("sign-in", outcome="refused", reason=exc.error)
         return render_template("auth/error.html", error=exc.error), 400
     except KEYCLOAK_DOWN:
         return render_template("auth/unavailable.html"), 503
@@ -107,19 +197,15 @@ def callback():
     next_url = session.pop("next", None)
     locale = session.get("locale")
     session.clear()
+    server_sessions.regenerate(session)  # a new id at sign-in: no session fixation
     if locale:
         session["locale"] = locale
-    session.permanent = True
-    session["user"] = {
-        "sub": claims["sub"],
-        "sid": claims.get("sid") or claims["sub"],
-        "email": claims.get("email", ""),
-        "name": claims.get("name") or claims.get("email", ""),
-        "roles": sorted(set(claims.get("roles", []))),
-        "organizations": employer_aliases(claims.get("organization")),
-    }
+    user = session_user_from_claims(claims)
+    session["user"] = user
     session["id_token"] = token.get("id_token")
-    sign_in_sessions.record_start(session["user"]["sid"], claims["sub"])
+    session["refresh_token"] = token.get("refresh_token")
+    session["refreshed_at"] = time.time()
+    security_log.event("sign-in", actor=user["sub"], target=user["sid"], employer=_employers(user))
     return redirect(safe_next(next_url))
 
 
@@ -128,6 +214,7 @@ def logout():
     """End the app session, then Keycloak's (RP-initiated logout with id_token_hint)."""
     user, id_token = session.get("user"), session.get("id_token")
     if user:
+        security_log.event("sign-out", actor=user["sub"], target=user["sid"], employer=_employers(user))
         sign_in_sessions.end(sid=user["sid"])
     session.clear()
     settings = _settings()
@@ -151,11 +238,14 @@ def backchannel_logout():
             request.form.get("logout_token", ""), _jwks, settings.issuer, settings.portal_client_id)
     except tokens.InvalidToken as exc:
         current_app.logger.warning("back-channel logout refused: %s", exc)
+        security_log.event("backchannel-logout", outcome="refused", reason=str(exc))
         return {"error": "invalid_request"}, 400
     except KEYCLOAK_DOWN:
         return {"error": "temporarily_unavailable"}, 503
     ended = sign_in_sessions.end(sid=claims.get("sid"), subject=None if claims.get("sid") else claims.get("sub"))
     current_app.logger.info("back-channel logout ended %d session(s)", ended)
+    security_log.event("backchannel-logout", actor=claims.get("sub"), target=claims.get("sid") or claims.get("sub"),
+                       sessions_ended=ended)
     return "", 200
 
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 
-from app import access
+from app import access, access_log
 from app.auth import login_required
 from app.extensions import db
 from app.models import CaseStatus, Employee, Employer
@@ -46,6 +46,7 @@ def index():
     employer = _selected_employer(viewer)
     if employer is not None:
         context |= _overview(employer, viewer)
+        access_log.record_overview(viewer, employer, access_log.DASHBOARD)
     return render_template("dashboard/index.html", **context)
 
 
@@ -58,6 +59,7 @@ def export():
     if employer is None:
         return render_template("errors/error.html", status=404), 404
     rows = _filtered(_manager_cases(employer), request.args)
+    access_log.record_overview(viewer, employer, access_log.DASHBOARD_EXPORT)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(EXPORT_COLUMNS)

@@ -87,6 +87,7 @@ def show(document_id: str):
     """The document page (where the e-mail link lands): details, and open it unless on a phone."""
     viewer = access.current_viewer()
     document, relation = access.document_or_404(viewer, document_id)
+    access_log.record(viewer, relation, document.employee, access_log.DOCUMENT_PAGE, document.id)
     return render_template("documents/show.html", document=document, relation=relation,
                            mobile=is_mobile(request.user_agent.string))
 

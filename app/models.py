@@ -143,7 +143,11 @@ class ProfessionalAssignment(db.Model):
 
 
 class AccessLog(db.Model):
-    """Every read of a dossier, case or document: who, in which role, whose data, what, when."""
+    """Every read of personal or health data (NEN 7513): who, in which role, whose data, what, when,
+    for which employer, from where. Append-only (database triggers refuse UPDATE and DELETE; see
+    app.audit_chain) and hash-chained: row_hash = sha256(previous row_hash + canonical row).
+
+    employee_id is NULL for an employer-wide read (the absence overview and its CSV export)."""
 
     __tablename__ = "access_log"
 
@@ -152,6 +156,24 @@ class AccessLog(db.Model):
     actor_sub: Mapped[str] = mapped_column(String(64))
     actor_name: Mapped[str] = mapped_column(String(200))
     actor_role: Mapped[str] = mapped_column(String(32))
-    employee_id: Mapped[str] = mapped_column(ForeignKey("employee.id"), index=True)
+    employee_id: Mapped[str | None] = mapped_column(ForeignKey("employee.id"), index=True, nullable=True)
     action: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[str] = mapped_column(String(36), default="")
+    employer_id: Mapped[str | None] = mapped_column(String(36), index=True, nullable=True)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    row_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AccessLogChain(db.Model):
+    """The one row (id 1) that serialises appends to the access log and remembers the chain's ends:
+    the last row appended and the purge checkpoint (the hash of the last row deleted by a purge,
+    where verification starts)."""
+
+    __tablename__ = "access_log_chain"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_row_id: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default="")
+    checkpoint_row_id: Mapped[int] = mapped_column(Integer, default=0)
+    checkpoint_hash: Mapped[str] = mapped_column(String(64), default="")
+    checkpoint_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -10,7 +10,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from app import models  # noqa: F401 - registers the tables on the metadata
-from app import sign_in_sessions  # noqa: F401
+from app import server_sessions  # noqa: F401 - the server_session table
 from app.extensions import db
 
 target_metadata = db.metadata

@@ -1,6 +1,9 @@
 """Dutch by default with an English switch; the schema comes from the Alembic migrations."""
 
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+
+from app.migrate import alembic_config
 
 from app.extensions import db
 from tests.portal_fixtures import app, client, make_app, sign_in, world  # noqa: F401
@@ -25,13 +28,15 @@ def test_language_switch_refuses_other_sites(client):
 def test_database_is_at_the_newest_migration(app):
     with app.app_context():
         inspector = sa.inspect(db.engine)
-        assert {"alembic_version", "sign_in_session", "employer", "employee", "absence_case", "document",
-                "access_log", "professional_assignment"} <= set(inspector.get_table_names())
-        assert db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert {"alembic_version", "server_session", "employer", "employee", "absence_case", "document",
+                "access_log", "access_log_chain", "professional_assignment"} <= set(inspector.get_table_names())
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        assert db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == head
 
 
 def test_upgrade_adopts_a_database_made_by_create_all(tmp_path):
-    """The skeleton made sign_in_session with db.create_all(); the first migration keeps it."""
+    """The skeleton made sign_in_session with db.create_all(); the first migration adopts it (and 0003
+    replaces it by server-side sessions)."""
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'portal.sqlite'}")
     with engine.begin() as connection:
         connection.execute(sa.text("CREATE TABLE sign_in_session (sid VARCHAR(64) PRIMARY KEY, subject VARCHAR(64), "
@@ -39,5 +44,6 @@ def test_upgrade_adopts_a_database_made_by_create_all(tmp_path):
         connection.execute(sa.text("INSERT INTO sign_in_session VALUES ('s1', 'u1', '2026-01-01', NULL)"))
     app = make_app(tmp_path)  # runs the upgrade on the existing file
     with app.app_context():
-        assert db.session.execute(sa.text("SELECT count(*) FROM sign_in_session")).scalar() == 1
+        tables = set(sa.inspect(db.engine).get_table_names())
+        assert "server_session" in tables and "sign_in_session" not in tables
         assert db.session.execute(sa.text("SELECT count(*) FROM employer")).scalar() == 0
