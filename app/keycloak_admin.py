@@ -693,6 +693,8 @@ DENY_ACCESS = "deny-access-authenticator"
 UNWANTED_DEFAULT_ROLES = {("account", "manage-account"), ("account", "manage-account-links"), (None, "offline_access")}
 # delete_credential: the account console's "remove" for a credential (the portal does not use it)
 DISABLED_REQUIRED_ACTIONS = ("delete_credential",)
+# replacing a second factor on request (kc_action) always asks password and second factor again
+REAUTHENTICATING_ACTIONS = ("arbo-choose-2fa", "CONFIGURE_TOTP")
 
 
 def _refuse_master(realm: str) -> None:
@@ -725,6 +727,9 @@ def single_factor_changes(admin: KeycloakAdmin, desired: dict, served: dict | No
     for action in guarded(admin.get_required_actions):
         if action["alias"] in DISABLED_REQUIRED_ACTIONS and action.get("enabled"):
             changes.append((f"requiredAction.{action['alias']}.enabled", True, False))
+        max_age = (action.get("config") or {}).get("max_auth_age")
+        if action["alias"] in REAUTHENTICATING_ACTIONS and max_age != "0":
+            changes.append((f"requiredAction.{action['alias']}.config.max_auth_age", max_age, "0"))
     return changes
 
 
@@ -808,8 +813,11 @@ def _apply_single_factor_changes(admin: KeycloakAdmin, changes: list[tuple[str, 
             guarded(admin.update_client, client["id"], client)
         elif parts[0] == "requiredAction":
             action = guarded(admin.get_required_action_by_alias, parts[1])
-            if action:
+            if action and parts[-1] == "enabled":
                 guarded(admin.update_required_action, parts[1], action | {"enabled": False})
+            elif action and parts[-1] == "max_auth_age":
+                config = (action.get("config") or {}) | {"max_auth_age": "0"}
+                guarded(admin.update_required_action, parts[1], action | {"config": config})
     if any(k.startswith("defaultRole.") for k in keys):
         served = guarded(admin.get_realm, admin.connection.realm_name)
         unwanted = [{k: v for k, v in role.items() if k != "_label"} for role in _unwanted_default_roles(admin, served)]

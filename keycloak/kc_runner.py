@@ -275,7 +275,7 @@ def harden_imported_realm(settings: Settings) -> None:
 
     try:
         admin = keycloak_admin.master_admin(settings, realm="master")
-        if settings.realm not in {r["realm"] for r in admin.get_realms()}:
+        if settings.realm == "master" or settings.realm not in {r["realm"] for r in admin.get_realms()}:
             return  # KEYCLOAK_REALM names a realm the import did not make: `provision realm` makes it
         desired = keycloak_admin.render_realm(settings.realm_placeholders(), realm_name=settings.realm)
         keycloak_admin.enforce_no_single_factor(keycloak_admin.master_admin(settings, realm=settings.realm), desired)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
@@ -98,6 +99,12 @@ def cmd_realm(args) -> int:
                  "MAIL_REPLY_TO": args.reply_to, "SMTP_HOST": args.smtp_host,
                  "SMTP_PORT": str(args.smtp_port) if args.smtp_port else None}
     placeholders |= {k: v for k, v in overrides.items() if v}
+    # how long Keycloak keeps user and admin events (seconds); Keycloak's own import reads the same variable
+    expiration = os.environ.get("KEYCLOAK_EVENTS_EXPIRATION", "").strip()
+    if expiration:
+        if not expiration.isdigit() or int(expiration) < 86400:
+            raise Usage(f"KEYCLOAK_EVENTS_EXPIRATION moet een aantal seconden zijn (minimaal 86400), niet {expiration!r}")
+        placeholders["KEYCLOAK_EVENTS_EXPIRATION"] = expiration
     desired = ka.render_realm(placeholders, realm_name=name)
     brand = {"arboBrandName": args.brand_name or placeholders["ARBO_DISPLAY_NAME"],
              "arboBrandPrimaryColor": args.primary_color, "arboBrandLogoUrl": args.logo_url}

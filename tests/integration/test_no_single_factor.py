@@ -132,6 +132,8 @@ def test_sync_realm_puts_a_drifted_realm_right(portal, master, three_users):
     admin.update_authentication_flow_executions(deny | {"requirement": "DISABLED"}, keycloak_admin.DENIED_DIRECT_GRANT_FLOW)
     action = admin.get_required_action_by_alias("delete_credential")
     admin.update_required_action("delete_credential", action | {"enabled": True})
+    totp_action = admin.get_required_action_by_alias("CONFIGURE_TOTP")
+    admin.update_required_action("CONFIGURE_TOTP", totp_action | {"config": {}})  # Keycloak's default: 5 minutes
     account_client = next(c for c in admin.get_clients() if c["clientId"] == "account")
     admin.add_realm_default_roles([admin.get_client_role(account_client["id"], "manage-account"),
                                    admin.get_realm_role("offline_access")])
@@ -144,7 +146,8 @@ def test_sync_realm_puts_a_drifted_realm_right(portal, master, three_users):
     assert outcome == "would update"
     assert {"client.late-client.directAccessGrantsEnabled", "client.admin-cli.directAccessGrantsEnabled",
             "directGrantFlow", f"authenticationFlow.{keycloak_admin.DENIED_DIRECT_GRANT_FLOW}",
-            "requiredAction.delete_credential.enabled", "defaultRole.account.manage-account",
+            "requiredAction.delete_credential.enabled", "requiredAction.CONFIGURE_TOTP.config.max_auth_age",
+            "defaultRole.account.manage-account",
             "defaultRole.offline_access"} <= found
 
     assert keycloak_admin.sync_realm(master, desired)[0] == "updated"
@@ -152,6 +155,7 @@ def test_sync_realm_puts_a_drifted_realm_right(portal, master, three_users):
     assert_no_client_gives_a_token(portal, admin, list(three_users.values()))
     assert all(not c.get("directAccessGrantsEnabled") for c in admin.get_clients())
     assert not admin.get_required_action_by_alias("delete_credential")["enabled"]
+    assert admin.get_required_action_by_alias("CONFIGURE_TOTP")["config"]["max_auth_age"] == "0"
     assert not {"manage-account", "offline_access"} & set(default_role_names(admin, portal.realm))
 
 
@@ -258,3 +262,24 @@ def test_a_full_sign_in_still_works_for_all_three(page, portal, mail_sink):
     submit(page, "#kc-arbo-sms-send")
     enter_sms_code(page, wait_for_sms(mail_sink, texter.mobile, 1))
     page.wait_for_url(f"{portal.url}/dashboard")
+
+
+@pytest.mark.browser
+def test_setting_up_the_app_again_asks_for_a_full_sign_in_first(page, portal):
+    """kc_action=CONFIGURE_TOTP (the portal's "Authenticator-app opnieuw instellen", and what the
+    account console would ask for) replaces the second factor: password and current code again."""
+    account = totp_user(portal)
+    login(page, portal.url, account)
+    page.wait_for_url(f"{portal.url}/dashboard")
+    # Keycloak counts the age of a sign-in in whole seconds; a person is never this quick
+    page.wait_for_timeout(1200)
+    page.goto(f"{portal.url}/auth/login?kc_action=CONFIGURE_TOTP&next=/settings")
+    assert page.locator("#password").count() and not page.locator("#kc-totp-settings-form").count(), \
+        "the authenticator could be replaced on the strength of an earlier sign-in"
+    if page.locator("#username").count() and page.locator("#username").is_editable():
+        page.fill("#username", account.email)
+    page.fill("#password", account.password)
+    submit(page, "#kc-login")
+    page.fill("#otp", account.fresh_code())
+    submit(page, "#kc-login")
+    assert page.locator("#kc-totp-settings-form").count(), "after signing in again the setup page follows"
