@@ -41,14 +41,43 @@ def load_signed_in_user() -> None:
     g.user = user
 
 
-def employer_aliases(claim) -> list[str]:
-    """The aliases of the user's employers from Keycloak's `organization` claim (a list of aliases,
-    or a map alias -> attributes when the mapper adds details)."""
-    if isinstance(claim, dict):
-        return sorted(claim)
-    if isinstance(claim, list):
-        return sorted({alias for alias in claim if isinstance(alias, str)})
-    return []
+EMPLOYER_ROLES = ("manager", "superuser")  # hold for one employer: organization groups, never realm roles
+
+
+def employer_memberships(claim) -> dict[str, dict]:
+    """{organization id: {"alias": ..., "roles": [...]}} from Keycloak's `organization` claim.
+
+    The claim is {alias: {"id": <organization id>, "groups": ["/manager", ...]}} (the organization
+    scope maps ids and organization groups, see keycloak_admin.ensure_organization_claims). An entry
+    without a well-formed id is dropped: employers are matched by id only, never by alias."""
+    from app.keycloak_ids import is_id
+
+    memberships = {}
+    if not isinstance(claim, dict):
+        return memberships
+    for alias, details in claim.items():
+        if not isinstance(details, dict) or not is_id(details.get("id")):
+            continue
+        groups = details.get("groups") if isinstance(details.get("groups"), list) else []
+        roles = sorted({g.strip("/") for g in groups if isinstance(g, str)} & set(EMPLOYER_ROLES))
+        memberships[details["id"].lower()] = {"alias": str(alias), "roles": roles}
+    return memberships
+
+
+def session_user_from_claims(claims: dict) -> dict:
+    """The session's user from the ID token's claims.
+
+    roles: realm roles only (employee, physician, staff); realm roles named manager or superuser are
+    dropped, they grant nothing. employers: {organization id: {"alias", "roles"}}, the employers the
+    user is a member of and the roles held at each."""
+    return {
+        "sub": claims["sub"],
+        "sid": claims.get("sid") or claims["sub"],
+        "email": claims.get("email", ""),
+        "name": claims.get("name") or claims.get("email", ""),
+        "roles": sorted(set(claims.get("roles", [])) - set(EMPLOYER_ROLES)),
+        "employers": employer_memberships(claims.get("organization")),
+    }
 
 
 def login_required(view):
@@ -119,14 +148,7 @@ def callback():
     if locale:
         session["locale"] = locale
     session.permanent = True
-    session["user"] = {
-        "sub": claims["sub"],
-        "sid": claims.get("sid") or claims["sub"],
-        "email": claims.get("email", ""),
-        "name": claims.get("name") or claims.get("email", ""),
-        "roles": sorted(set(claims.get("roles", []))),
-        "organizations": employer_aliases(claims.get("organization")),
-    }
+    session["user"] = session_user_from_claims(claims)
     session["id_token"] = token.get("id_token")
     sign_in_sessions.record_start(session["user"]["sid"], claims["sub"])
     return redirect(_safe_next(next_url))
