@@ -195,9 +195,9 @@ def ensure_user(
     unknown = sorted(set(roles) - set(REALM_ROLES)) + sorted(set(employer_roles) - set(EMPLOYER_ROLES))
     if unknown:
         raise KeycloakAdminError(f"unknown role(s): {', '.join(unknown)}; known: {', '.join(PORTAL_ROLES)}")
-    if employer_roles and not organization_id:
+    if employer_roles and organization_id is None:
         raise KeycloakAdminError("employer roles need an employer (organization_id)")
-    if organization_id:
+    if organization_id is not None:
         organization_id = checked_id(organization_id, "organization id")
     user = find_user_by_email(admin, email)
     if user:

@@ -40,7 +40,7 @@ def sign_in(app, client, sid="sid-1", roles=("manager",)):
     with app.app_context():
         sign_in_sessions.record_start(sid, "user-1")
     with client.session_transaction() as session:
-        session["user"] = {"sub": "user-1", "sid": sid, "email": "m@ek88.nl", "name": "Marco", "roles": list(roles), "organizations": {}}
+        session["user"] = {"sub": "user-1", "sid": sid, "email": "m@ek88.nl", "name": "Marco", "roles": list(roles), "employers": {}}
         session["id_token"] = "id-token-value"
 
 
@@ -52,7 +52,7 @@ def test_login_redirects_to_keycloak_with_pkce_state_and_nonce(client, known_met
     assert location.path.endswith("/protocol/openid-connect/auth")
     assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) >= 43
     assert query["state"][0] and query["nonce"][0]
-    assert query["scope"] == ["openid email profile"]
+    assert query["scope"] == ["openid email profile organization:*"]  # every employer, with ids and groups
     assert query["redirect_uri"] == ["http://127.0.0.1:5000/auth/callback"]
 
 
@@ -139,13 +139,29 @@ def test_health_endpoint(client):
     assert client.get("/healthz").json == {"status": "ok"}
 
 
-@pytest.mark.parametrize("claim, aliases", [
-    (["ek88", "ander-bv"], ["ander-bv", "ek88"]),
-    ({"ek88": {"id": "1"}}, ["ek88"]),
-    (None, []),
-    (["ek88", {"ek88": {"id": "1"}}], ["ek88"]),
-])
-def test_employer_aliases_from_the_organization_claim(claim, aliases):
-    from app.auth import employer_aliases
+ORG_A, ORG_B = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f0", "1a2b3c4d-5e6f-4a0b-9c8d-7e6f5a4b3c2d"
 
-    assert employer_aliases(claim) == aliases
+
+@pytest.mark.parametrize("claim, employers", [
+    ({"ek88": {"id": ORG_A, "groups": ["/manager", "/superuser"]}}, {ORG_A: {"alias": "ek88", "roles": ["manager", "superuser"]}}),
+    ({"ek88": {"id": ORG_A.upper(), "groups": []}, "ander": {"id": ORG_B, "groups": ["/manager", "/other", "/x/superuser"]}},
+     {ORG_A: {"alias": "ek88", "roles": []}, ORG_B: {"alias": "ander", "roles": ["manager"]}}),
+    (["ek88", "ander-bv"], {}),                             # aliases only: matches nothing
+    ({"ek88": {"id": "../../x", "groups": ["/manager"]}}, {}),  # not a Keycloak id
+    ({"ek88": {"groups": ["/manager"]}}, {}),
+    (None, {}),
+])
+def test_employers_from_the_organization_claim(claim, employers):
+    from app.auth import employer_memberships
+
+    assert employer_memberships(claim) == employers
+
+
+def test_session_user_from_claims_drops_realm_roles_that_name_employer_roles():
+    from app.auth import session_user_from_claims
+
+    user = session_user_from_claims({"sub": "s", "sid": "x", "email": "m@x.nl", "name": "M",
+                                     "roles": ["manager", "superuser", "employee", "offline_access"],
+                                     "organization": {"ek88": {"id": ORG_A, "groups": ["/manager"]}}})
+    assert user == {"sub": "s", "sid": "x", "email": "m@x.nl", "name": "M", "roles": ["employee", "offline_access"],
+                    "employers": {ORG_A: {"alias": "ek88", "roles": ["manager"]}}}
