@@ -67,8 +67,10 @@ def _own_employer() -> tuple[str, str]:
 
 
 @bp.errorhandler(ka.InvalidId)
+@bp.errorhandler(ka.NotFound)
 def _invalid_id(error):
-    abort(404)  # an id that is not a Keycloak id: nothing was sent, and it looks like any unknown id
+    # an id that is not a Keycloak id (nothing was sent) or one Keycloak does not know: the app's own 404 page
+    return render_template("errors/error.html", status=404), 404
 
 
 @bp.errorhandler(ka.KeycloakUnreachable)
