@@ -429,7 +429,10 @@ def grant_employer_roles(admin: KeycloakAdmin, organization_id: str, user_id: st
     if unknown:
         raise KeycloakAdminError(f"unknown employer role(s): {', '.join(unknown)}; known: {', '.join(EMPLOYER_ROLES)}")
     groups = ensure_role_groups(admin, organization_id)
-    for role in roles:
+    held = employer_roles_of(admin, organization_id, user_id)  # granting again is a no-op (Keycloak: 409)
+    for role in dict.fromkeys(roles):
+        if role in held:
+            continue
         _raw(admin, "PUT", (*_org(organization_id), "groups", groups[role], "members", user_id),
              form={}, what=f"grant {role}")
 
