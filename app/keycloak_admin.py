@@ -505,13 +505,19 @@ def set_redirect_url(admin: KeycloakAdmin, organization_id: str, redirect_url: s
     _update_role_records(admin, organization_id, change)
 
 
+def _record_value(invitation: dict, role: str, existing_user_id: str) -> list[str]:
+    """[role, e-mail, invited existing account id or "", expiresAt, sentDate] (epoch seconds)."""
+    return [role, invitation["email"].lower(), existing_user_id or "", str(invitation.get("expiresAt") or ""),
+            str(invitation.get("sentDate") or "")]
+
+
 def record_invited_role(admin: KeycloakAdmin, organization_id: str, invitation: dict, role: str,
                         existing_user_id: str = "") -> None:
     """Bind the role to this one invitation (by its id)."""
     if role not in INVITE_ROLES:
         raise KeycloakAdminError(f"unknown invitation role {role!r}; known: {', '.join(INVITE_ROLES)}")
     key = _PENDING + checked_id(invitation["id"], "invitation id")
-    value = [role, invitation["email"].lower(), existing_user_id or "", str(invitation.get("expiresAt") or "")]
+    value = _record_value(invitation, role, existing_user_id)
 
     def change(attributes, organization):
         attributes[key] = value
@@ -525,8 +531,7 @@ def record_invited_roles(admin: KeycloakAdmin, organization_id: str, records: li
     for invitation, role, existing_user_id in records:
         if role not in INVITE_ROLES:
             raise KeycloakAdminError(f"unknown invitation role {role!r}; known: {', '.join(INVITE_ROLES)}")
-        values[_PENDING + checked_id(invitation["id"], "invitation id")] = [
-            role, invitation["email"].lower(), existing_user_id or "", str(invitation.get("expiresAt") or "")]
+        values[_PENDING + checked_id(invitation["id"], "invitation id")] = _record_value(invitation, role, existing_user_id)
 
     def change(attributes, organization):
         attributes.update(values)
@@ -562,10 +567,11 @@ def invited_roles(organization: dict) -> dict[str, dict]:
     for key, values in (organization.get("attributes") or {}).items():
         for prefix, accepted in ((_PENDING, False), (_ACCEPTED, True)):
             if key.startswith(prefix) and is_id(key[len(prefix):]) and len(values) >= 2:
-                padded = list(values) + ["", "", "", ""]
+                padded = list(values) + ["", "", "", "", ""]
                 records[key[len(prefix):]] = {
                     "role": padded[0], "email": padded[1], "user_id": padded[2],
-                    "expires": padded[3] if not accepted else "", "accepted": padded[3] if accepted else None}
+                    "expires": padded[3] if not accepted else "", "sent": padded[4] if not accepted else "",
+                    "accepted": padded[3] if accepted else None}
     return records
 
 
@@ -576,9 +582,9 @@ def _invited_account(record: dict, member: dict | None) -> bool:
     if record["user_id"]:
         return member.get("id") == record["user_id"]
     created = (member.get("createdTimestamp") or 0) / 1000
-    expires = float(record["expires"] or 0)
-    sent = expires - 3 * 24 * 3600 - 3600 if expires else 0  # lifespan 3 days; an hour of slack
-    return bool(expires) and sent <= created <= expires + 60
+    expires, sent = float(record["expires"] or 0), float(record.get("sent") or 0)
+    # registering through the link creates the account between sending and expiry (a minute of clock slack)
+    return bool(expires and sent) and sent - 60 <= created <= expires + 60
 
 
 def apply_invited_roles(admin: KeycloakAdmin, organization_id: str) -> list[str]:

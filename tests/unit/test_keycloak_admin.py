@@ -20,24 +20,25 @@ USER = "abcdefab-cdef-4abc-8def-abcdefabcdef"
 
 
 def test_invited_roles_are_bound_to_invitation_ids():
-    organization = {"attributes": {f"invite:{INV_1}": ["manager", "a@x.nl", "", "1800000000"],
+    organization = {"attributes": {f"invite:{INV_1}": ["manager", "a@x.nl", "", "1800000000", "1799740800"],
                                    f"accepted:{INV_2}": ["superuser", "b@x.nl", USER, "2026-01-01T00:00:00Z"],
                                    "invite:c@x.nl": ["manager"],  # the old, e-mail-bound form: grants nothing
                                    "other": ["kept"]}}
     assert ka.invited_roles(organization) == {
-        INV_1: {"role": "manager", "email": "a@x.nl", "user_id": "", "expires": "1800000000", "accepted": None},
-        INV_2: {"role": "superuser", "email": "b@x.nl", "user_id": USER, "expires": "",
+        INV_1: {"role": "manager", "email": "a@x.nl", "user_id": "", "expires": "1800000000", "sent": "1799740800",
+                "accepted": None},
+        INV_2: {"role": "superuser", "email": "b@x.nl", "user_id": USER, "expires": "", "sent": "",
                 "accepted": "2026-01-01T00:00:00Z"}}
 
 
 def test_only_the_invited_account_counts_as_accepting():
-    record = {"user_id": "", "expires": str(1_800_000_000)}
+    record = {"user_id": "", "expires": str(1_800_000_000), "sent": str(1_800_000_000 - 3 * 86400)}
     registered = {"id": USER, "createdTimestamp": (1_800_000_000 - 3600) * 1000}
     assert ka._invited_account(record, registered)
     assert not ka._invited_account(record, {"id": USER, "createdTimestamp": (1_800_000_000 + 86400) * 1000})  # later import
     assert not ka._invited_account(record, {"id": USER, "createdTimestamp": 1_000_000_000_000})  # an old account
     assert not ka._invited_account(record, None)
-    existing = {"user_id": USER, "expires": "1800000000"}
+    existing = {"user_id": USER, "expires": "1800000000", "sent": "1799740800"}
     assert ka._invited_account(existing, {"id": USER, "createdTimestamp": 0})
     assert not ka._invited_account(existing, {"id": "another", "createdTimestamp": 0})
 
