@@ -40,7 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         client_id=settings.portal_client_id,
         client_secret=settings.portal_client_secret,
         server_metadata_url=settings.metadata_url,
-        client_kwargs={"scope": "openid email profile organization:*", "code_challenge_method": "S256", "timeout": 10},
+        client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256", "timeout": 10},
     )
 
     from app import (auth, dashboard, documents, dossier, health, i18n, invitations, migrate, security,

@@ -41,26 +41,32 @@ def load_signed_in_user() -> None:
     g.user = user
 
 
-EMPLOYER_ROLES = ("manager", "superuser")  # hold for one employer: organization groups, never realm roles
+EMPLOYER_ROLES = ("manager", "superuser")  # hold for one employer: groups /werkgevers/<org id>/<role>
+EMPLOYER_GROUPS = "werkgevers"
 
 
-def employer_memberships(claim) -> dict[str, dict]:
-    """{organization id: {"alias": ..., "roles": [...]}} from Keycloak's `organization` claim.
+def employer_memberships(claims: dict) -> dict[str, dict]:
+    """{organization id: {"alias": ..., "roles": [...]}} from the ID token.
 
-    The claim is {alias: {"id": <organization id>, "groups": ["/manager", ...]}} (the organization
-    scope maps ids and organization groups, see keycloak_admin.ensure_organization_claims). An entry
-    without a well-formed id is dropped: employers are matched by id only, never by alias."""
+    Roles come from the `groups` claim (full paths /werkgevers/<organization id>/<role>, see
+    keycloak_admin); a path whose middle part is not a Keycloak id is ignored. The alias, for display
+    only, comes from the `organization` claim when it carries ids. Employers are matched by id only."""
     from app.keycloak_ids import is_id
 
-    memberships = {}
-    if not isinstance(claim, dict):
-        return memberships
-    for alias, details in claim.items():
-        if not isinstance(details, dict) or not is_id(details.get("id")):
-            continue
-        groups = details.get("groups") if isinstance(details.get("groups"), list) else []
-        roles = sorted({g.strip("/") for g in groups if isinstance(g, str)} & set(EMPLOYER_ROLES))
-        memberships[details["id"].lower()] = {"alias": str(alias), "roles": roles}
+    memberships: dict[str, dict] = {}
+    groups = claims.get("groups") if isinstance(claims.get("groups"), list) else []
+    for group in groups:
+        parts = group.split("/") if isinstance(group, str) else []
+        if len(parts) == 4 and parts[0] == "" and parts[1] == EMPLOYER_GROUPS and is_id(parts[2]) \
+                and parts[3] in EMPLOYER_ROLES:
+            entry = memberships.setdefault(parts[2].lower(), {"alias": "", "roles": []})
+            entry["roles"] = sorted(set(entry["roles"]) | {parts[3]})
+    organizations = claims.get("organization")
+    if isinstance(organizations, dict):
+        for alias, details in organizations.items():
+            org_id = details.get("id") if isinstance(details, dict) else None
+            if is_id(org_id) and org_id.lower() in memberships:
+                memberships[org_id.lower()]["alias"] = str(alias)
     return memberships
 
 
@@ -68,15 +74,15 @@ def session_user_from_claims(claims: dict) -> dict:
     """The session's user from the ID token's claims.
 
     roles: realm roles only (employee, physician, staff); realm roles named manager or superuser are
-    dropped, they grant nothing. employers: {organization id: {"alias", "roles"}}, the employers the
-    user is a member of and the roles held at each."""
+    dropped, they grant nothing. employers: {organization id: {"alias", "roles"}}, the employers where
+    the user holds a role, and the roles held at each."""
     return {
         "sub": claims["sub"],
         "sid": claims.get("sid") or claims["sub"],
         "email": claims.get("email", ""),
         "name": claims.get("name") or claims.get("email", ""),
         "roles": sorted(set(claims.get("roles", [])) - set(EMPLOYER_ROLES)),
-        "employers": employer_memberships(claims.get("organization")),
+        "employers": employer_memberships(claims),
     }
 
 

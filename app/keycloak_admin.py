@@ -9,11 +9,17 @@ UUIDs) and every path segment is quoted (keycloak_ids.path): an id such as "..",
 employer>/invitations/<id>", "?x=1" or "#" raises InvalidId before any request is sent. python-keycloak
 formats ids into its URLs unquoted, so ids are checked before its methods are called too.
 
-Roles of an employer (manager, superuser) are Keycloak *organization groups* of that employer's
-organization (Keycloak 26.6+): a role held at employer A means nothing at employer B, Keycloak
-drops the group memberships when someone leaves the organization and deletes them with it. The
-portal reads them from the ID token's `organization` claim ({alias: {"id", "groups"}}), see
-ensure_organization_claims(). Realm roles manager/superuser no longer exist and grant nothing.
+Roles of an employer (manager, superuser) are realm groups named by the organization's id:
+/werkgevers/<organization id>/manager and .../superuser. A role held at employer A means nothing at
+employer B; a recreated employer has a new id and so new, empty groups. The portal reads them from
+the ID token's `groups` claim (full paths; a group-membership mapper on the portal client in
+realm-export.json). Realm roles manager/superuser no longer exist and grant nothing.
+
+Why not Keycloak 26.6's organization groups: their token mapper only maps the organizations the
+`organization` scope resolves to, and that resolves to *no* organization for a member of several
+employers unless the client requests `organization:*` - and an explicit organization scope makes
+Keycloak's cookie authenticator refuse single sign-on (every portal sign-in and every return from
+an invitation asks for the password again). Realm groups keep SSO and serve users of two employers.
 """
 
 from __future__ import annotations
@@ -81,64 +87,17 @@ def render_realm(placeholders: dict[str, str], realm_name: str | None = None, te
 
 
 def ensure_realm(admin: KeycloakAdmin, representation: dict) -> bool:
-    """Create the realm unless it exists; True when it was created. Either way the portal's
-    organization claim is set up (ensure_organization_claims)."""
+    """Create the realm unless it exists; True when it was created."""
     name = representation["realm"]
     existing = {realm["realm"] for realm in admin.get_realms()}
-    if name not in existing:
-        admin.create_realm(payload=representation, skip_exists=False)
-    ensure_organization_claims(admin, name)
-    return name not in existing
+    if name in existing:
+        return False
+    admin.create_realm(payload=representation, skip_exists=False)
+    return True
 
 
 def delete_realm(admin: KeycloakAdmin, name: str) -> None:
     admin.delete_realm(realm_name=name)
-
-
-# --------------------------------------------------------------------------------------------
-# The organization claim in the portal's tokens.
-#
-# The built-in `organization` client scope maps only aliases. The portal needs the organization
-# id (employers are matched by id, never by alias) and the organization groups (the per-employer
-# roles). Keycloak's realm import cannot change one built-in client scope without replacing all of
-# them (a `clientScopes` key in realm-export.json drops every default scope), so the two settings
-# are applied here, idempotently, after the realm exists: by ensure_realm (tests, `provision`),
-# and by scripts/demo.py for `./dev run`. The portal requests the scope `organization:*` so a
-# member of several employers gets all of them (plain `organization` maps none for such users).
-
-ORGANIZATION_SCOPE = "organization"
-ORGANIZATION_GROUPS_MAPPER = {
-    "name": "organization groups", "protocol": "openid-connect",
-    "protocolMapper": "oidc-organization-group-membership-mapper",
-    "config": {"id.token.claim": "true", "access.token.claim": "true", "userinfo.token.claim": "true",
-               "introspection.token.claim": "true", "lightweight.claim": "false", "addGroupRoleMappings": "false"},
-}
-
-
-def ensure_organization_claims(admin: KeycloakAdmin, realm: str) -> bool:
-    """The `organization` scope maps ids and organization groups; True when something changed.
-
-    Needs an admin allowed to manage client scopes (the master admin), not the provisioning account."""
-    base = ("admin", "realms", realm, "client-scopes")
-    scopes = _checked(admin.connection.raw_get(id_path(*base)), "client scopes").json()
-    scope = next((s for s in scopes if s.get("name") == ORGANIZATION_SCOPE), None)
-    if scope is None:
-        raise KeycloakAdminError(f"realm {realm} has no '{ORGANIZATION_SCOPE}' client scope (organizations disabled?)")
-    scope_id = checked_id(scope["id"], "client scope id")
-    changed = False
-    for mapper in scope.get("protocolMappers", []):
-        if mapper["protocolMapper"] == "oidc-organization-membership-mapper" and \
-                mapper.get("config", {}).get("addOrganizationId") != "true":
-            mapper["config"]["addOrganizationId"] = "true"
-            _checked(admin.connection.raw_put(
-                id_path(*base, scope_id, "protocol-mappers", "models", checked_id(mapper["id"], "mapper id")),
-                data=json.dumps(mapper)), "organization mapper")
-            changed = True
-    if not any(m["protocolMapper"] == ORGANIZATION_GROUPS_MAPPER["protocolMapper"] for m in scope.get("protocolMappers", [])):
-        _checked(admin.connection.raw_post(id_path(*base, scope_id, "protocol-mappers", "models"),
-                                           data=json.dumps(ORGANIZATION_GROUPS_MAPPER)), "organization groups mapper")
-        changed = True
-    return changed
 
 
 # --------------------------------------------------------------------------------------------
@@ -395,57 +354,66 @@ def find_member_by_email(admin: KeycloakAdmin, organization_id: str, email: str)
 
 
 # --------------------------------------------------------------------------------------------
-# Per-employer roles: organization groups "manager" and "superuser" in each organization.
+# Per-employer roles: realm groups /werkgevers/<organization id>/<role>.
 
+EMPLOYERS_GROUP = "werkgevers"
 _group_lock = threading.Lock()
+
+
+def role_group_path(organization_id: str, role: str) -> str:
+    return f"/{EMPLOYERS_GROUP}/{checked_id(organization_id, 'organization id')}/{role}"
+
+
+def _child_group(admin: KeycloakAdmin, parent_id: str | None, name: str) -> str:
+    """The id of the group `name` under parent (top level when None), created when missing."""
+    if parent_id is None:
+        found = next((g for g in guarded(admin.get_groups, query={"search": name, "exact": "true"})
+                      if g["name"] == name and g.get("path") == f"/{name}"), None)
+    else:
+        found = next((g for g in guarded(admin.get_group_children, checked_id(parent_id, "group id"),
+                                         query={"search": name, "exact": "true", "max": 10})
+                      if g["name"] == name), None)
+    if found:
+        return checked_id(found["id"], "group id")
+    guarded(admin.create_group, {"name": name}, parent=parent_id, skip_exists=True)
+    return _child_group(admin, parent_id, name)
 
 
 def ensure_role_groups(admin: KeycloakAdmin, organization_id: str) -> dict[str, str]:
     """{role: group id} of the employer's role groups, creating the missing ones."""
-    base = (*_org(organization_id), "groups")
+    organization_id = checked_id(organization_id, "organization id")
     with _group_lock:
-        groups = {g["name"]: g["id"] for g in _raw(admin, "GET", base, what="organization groups", max=100).json()}
-        for role in EMPLOYER_ROLES:
-            if role not in groups:
-                created = _raw(admin, "POST_JSON", base, form={"name": role}, what=f"organization group {role}")
-                groups[role] = created.json()["id"]
-    return {role: checked_id(groups[role], "group id") for role in EMPLOYER_ROLES}
+        root = _child_group(admin, None, EMPLOYERS_GROUP)
+        employer = _child_group(admin, root, organization_id)
+        return {role: _child_group(admin, employer, role) for role in EMPLOYER_ROLES}
 
 
 def employer_roles_of(admin: KeycloakAdmin, organization_id: str, user_id: str) -> set[str]:
-    """The roles this member holds at this employer (empty for a non-member)."""
-    try:
-        groups = _raw(admin, "GET", (*_org(organization_id), "members", checked_id(user_id, "user id"), "groups"),
-                      what="member groups").json()
-    except NotFound:
-        return set()
-    return {g["name"] for g in groups if g.get("name") in EMPLOYER_ROLES}
+    """The roles this user holds at this employer."""
+    prefix = f"/{EMPLOYERS_GROUP}/{checked_id(organization_id, 'organization id')}/"
+    groups = guarded(admin.get_user_groups, checked_id(user_id, "user id"), query={"max": 1000})
+    return {g["path"][len(prefix):] for g in groups
+            if g.get("path", "").startswith(prefix) and g["path"][len(prefix):] in EMPLOYER_ROLES}
 
 
 def grant_employer_roles(admin: KeycloakAdmin, organization_id: str, user_id: str, roles) -> None:
-    """Put a member of the employer into its role groups (manager, superuser)."""
+    """Make a member of the employer manager or superuser there (and nowhere else)."""
     user_id = checked_id(user_id, "user id")
     unknown = sorted(set(roles) - set(EMPLOYER_ROLES))
     if unknown:
         raise KeycloakAdminError(f"unknown employer role(s): {', '.join(unknown)}; known: {', '.join(EMPLOYER_ROLES)}")
     groups = ensure_role_groups(admin, organization_id)
-    held = employer_roles_of(admin, organization_id, user_id)  # granting again is a no-op (Keycloak: 409)
     for role in dict.fromkeys(roles):
-        if role in held:
-            continue
-        _raw(admin, "PUT", (*_org(organization_id), "groups", groups[role], "members", user_id),
-             form={}, what=f"grant {role}")
+        guarded(admin.group_user_add, user_id, groups[role])  # idempotent in Keycloak
 
 
 def revoke_employer_roles(admin: KeycloakAdmin, organization_id: str, user_id: str, roles=EMPLOYER_ROLES) -> None:
     user_id = checked_id(user_id, "user id")
     groups = ensure_role_groups(admin, organization_id)
+    held = employer_roles_of(admin, organization_id, user_id)
     for role in roles:
-        try:
-            _raw(admin, "DELETE", (*_org(organization_id), "groups", groups[role], "members", user_id),
-                 what=f"revoke {role}")
-        except NotFound:
-            pass
+        if role in held:
+            guarded(admin.group_user_remove, user_id, groups[role])
 
 
 # --------------------------------------------------------------------------------------------

@@ -21,12 +21,9 @@ def provision_demo(settings: Settings, realm: str | None = None, app_data: bool 
     returns what a person needs to sign in."""
     from app.demo_data import DEMO_EMPLOYEES
 
-    # the realm imported at start-up still maps organization aliases only: ids and organization
-    # groups are switched on here (needs the bootstrap admin, which the local stack has)
-    keycloak_admin.ensure_organization_claims(keycloak_admin.master_admin(settings, "master"), realm or settings.realm)
     admin = keycloak_admin.realm_admin(settings, realm)
     org_id = keycloak_admin.ensure_organization(admin, *DEMO_EMPLOYER)
-    # manager and superuser of EK88 only: organization groups of EK88, not realm roles
+    # manager and superuser of EK88 only: groups /werkgevers/<EK88's id>/..., not realm roles
     user_ids = {DEMO_MANAGER["email"]: keycloak_admin.ensure_user(
         admin, email=DEMO_MANAGER["email"], first_name=DEMO_MANAGER["first_name"],
         last_name=DEMO_MANAGER["last_name"], roles=[], employer_roles=["manager", "superuser"],

@@ -30,11 +30,13 @@ ALIAS = {"a": "werkgever-a", "b": "werkgever-b", "c": "werkgever-c", "d_old": "w
 
 
 def _orgs(**roles_by_key) -> dict:
-    """The ID token's organization claim: {alias: {"id", "groups"}} for {key: [roles]}."""
-    return {ALIAS[key]: {"id": ORG[key], "groups": [f"/{role}" for role in roles]} for key, roles in roles_by_key.items()}
+    """The ID token's claims for {employer key: [roles]}: organization membership (aliases) and the
+    groups /werkgevers/<organization id>/<role>."""
+    return {"organization": sorted(ALIAS[key] for key in roles_by_key),
+            "groups": [f"/werkgevers/{ORG[key]}/{role}" for key, roles in roles_by_key.items() for role in roles]}
 
 
-# The signed-in users of the world: sub -> (name, realm roles, organization claim of the ID token)
+# The signed-in users of the world: sub -> (name, realm roles, employer claims of the ID token)
 USERS = {
     "manager-a": ("Manager A", [], _orgs(a=["manager"])),
     "superuser-a": ("Superuser A", [], _orgs(a=["manager", "superuser"])),
@@ -51,9 +53,9 @@ USERS = {
     "employee-a2": ("Bram A2", ["employee"], _orgs(a=[])),
     "employee-b1": ("Carla B1", ["employee"], _orgs(b=[])),
     "employee-c1": ("Cees C1", ["employee"], _orgs(c=[])),
-    "physician-a": ("Dokter A", ["physician"], {}),
-    "staff-b": ("Staf B", ["staff"], {}),
-    "nobody": ("Niemand", [], {}),
+    "physician-a": ("Dokter A", ["physician"], _orgs()),
+    "staff-b": ("Staf B", ["staff"], _orgs()),
+    "nobody": ("Niemand", [], _orgs()),
 }
 
 
@@ -65,9 +67,9 @@ def make_app(tmp_path, **settings_overrides):
 
 
 def claims_of(sub: str) -> dict:
-    name, roles, organizations = USERS[sub]
+    name, roles, employer_claims = USERS[sub]
     return {"sub": sub, "sid": f"sid-{sub}", "email": f"{sub}@example.nl", "name": name, "roles": roles,
-            "organization": organizations}
+            **employer_claims}
 
 
 def sign_in(client, app, sub: str, acting_for: str | None = None) -> None:

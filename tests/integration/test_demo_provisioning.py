@@ -38,8 +38,8 @@ def test_demo_provisioning_fills_keycloak_and_the_app(keycloak, realm_factory, t
 
 def test_demo_manager_is_manager_and_superuser_of_ek88_only_and_the_token_says_so(keycloak, realm_factory, master,
                                                                                    tmp_path):
-    """The ID token's organization claim carries EK88's id and the manager's organization groups, which
-    the portal turns into {organization id: roles}; the realm roles manager/superuser are gone."""
+    """The ID token's groups claim carries /werkgevers/<EK88's id>/manager and .../superuser, which the
+    portal turns into {organization id: roles}; the realm roles manager/superuser are gone."""
     from app.auth import session_user_from_claims
 
     realm = realm_factory()["realm"]
@@ -57,9 +57,8 @@ def test_demo_manager_is_manager_and_superuser_of_ek88_only_and_the_token_says_s
         portal = next(c for c in master.get_clients() if c["clientId"] == "portal")
         claims = master.connection.raw_get(
             f"admin/realms/{realm}/clients/{portal['id']}/evaluate-scopes/generate-example-id-token",
-            scope="openid email profile organization:*", userId=marco["id"]).json()
+            scope="openid email profile", userId=marco["id"]).json()
     finally:
         master.connection.realm_name = "master"
-    assert claims["organization"] == {"ek88": {"id": ek88["id"], "groups": ["/manager", "/superuser"]}} or \
-        sorted(claims["organization"]["ek88"]["groups"]) == ["/manager", "/superuser"]
-    assert session_user_from_claims(claims)["employers"] == {ek88["id"]: {"alias": "ek88", "roles": ["manager", "superuser"]}}
+    assert sorted(claims["groups"]) == [f"/werkgevers/{ek88['id']}/manager", f"/werkgevers/{ek88['id']}/superuser"]
+    assert session_user_from_claims(claims)["employers"][ek88["id"]]["roles"] == ["manager", "superuser"]

@@ -258,7 +258,7 @@ def _signed_in_client(portal, org_id: str, groups=("manager", "superuser"), sub:
     with client.session_transaction() as session:
         session["user"] = session_user_from_claims({
             "sub": sub, "sid": sid, "email": email, "name": "Baas", "roles": [],
-            "organization": {alias: {"id": org_id, "groups": [f"/{g}" for g in groups]}}})
+            "organization": {alias: {"id": org_id}}, "groups": [f"/werkgevers/{org_id}/{g}" for g in groups]})
     return client
 
 

@@ -52,7 +52,7 @@ def test_login_redirects_to_keycloak_with_pkce_state_and_nonce(client, known_met
     assert location.path.endswith("/protocol/openid-connect/auth")
     assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) >= 43
     assert query["state"][0] and query["nonce"][0]
-    assert query["scope"] == ["openid email profile organization:*"]  # every employer, with ids and groups
+    assert query["scope"] == ["openid email profile"]  # no explicit organization scope: it would break SSO
     assert query["redirect_uri"] == ["http://127.0.0.1:5000/auth/callback"]
 
 
@@ -142,19 +142,26 @@ def test_health_endpoint(client):
 ORG_A, ORG_B = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f0", "1a2b3c4d-5e6f-4a0b-9c8d-7e6f5a4b3c2d"
 
 
-@pytest.mark.parametrize("claim, employers", [
-    ({"ek88": {"id": ORG_A, "groups": ["/manager", "/superuser"]}}, {ORG_A: {"alias": "ek88", "roles": ["manager", "superuser"]}}),
-    ({"ek88": {"id": ORG_A.upper(), "groups": []}, "ander": {"id": ORG_B, "groups": ["/manager", "/other", "/x/superuser"]}},
-     {ORG_A: {"alias": "ek88", "roles": []}, ORG_B: {"alias": "ander", "roles": ["manager"]}}),
-    (["ek88", "ander-bv"], {}),                             # aliases only: matches nothing
-    ({"ek88": {"id": "../../x", "groups": ["/manager"]}}, {}),  # not a Keycloak id
-    ({"ek88": {"groups": ["/manager"]}}, {}),
-    (None, {}),
+def _groups(*paths):
+    return {"groups": list(paths)}
+
+
+@pytest.mark.parametrize("claims, employers", [
+    (_groups(f"/werkgevers/{ORG_A}/manager", f"/werkgevers/{ORG_A}/superuser"),
+     {ORG_A: {"alias": "", "roles": ["manager", "superuser"]}}),
+    (_groups(f"/werkgevers/{ORG_A.upper()}/manager", f"/werkgevers/{ORG_B}/manager", f"/werkgevers/{ORG_B}/other",
+             "/manager", "/superuser", f"/x/{ORG_B}/superuser", f"/werkgevers/{ORG_B}/superuser/x")
+     | {"organization": {"ek88": {"id": ORG_A}, "ander": {"id": "../.."}}},
+     {ORG_A: {"alias": "ek88", "roles": ["manager"]}, ORG_B: {"alias": "", "roles": ["manager"]}}),
+    (_groups("/werkgevers/../manager", "/werkgevers/ek88/manager", "/werkgevers//manager"), {}),  # not ids
+    ({"organization": ["ek88", "ander-bv"]}, {}),   # membership alone is no role
+    ({"organization": {"ek88": {"id": ORG_A}}}, {}),
+    ({}, {}),
 ])
-def test_employers_from_the_organization_claim(claim, employers):
+def test_employer_roles_from_the_groups_claim(claims, employers):
     from app.auth import employer_memberships
 
-    assert employer_memberships(claim) == employers
+    assert employer_memberships(claims) == employers
 
 
 def test_session_user_from_claims_drops_realm_roles_that_name_employer_roles():
@@ -162,6 +169,7 @@ def test_session_user_from_claims_drops_realm_roles_that_name_employer_roles():
 
     user = session_user_from_claims({"sub": "s", "sid": "x", "email": "m@x.nl", "name": "M",
                                      "roles": ["manager", "superuser", "employee", "offline_access"],
-                                     "organization": {"ek88": {"id": ORG_A, "groups": ["/manager"]}}})
+                                     "groups": [f"/werkgevers/{ORG_A}/manager"],
+                                     "organization": {"ek88": {"id": ORG_A}}})
     assert user == {"sub": "s", "sid": "x", "email": "m@x.nl", "name": "M", "roles": ["employee", "offline_access"],
                     "employers": {ORG_A: {"alias": "ek88", "roles": ["manager"]}}}

@@ -22,7 +22,11 @@ def app(tmp_path):
 ORG = "e0e0e0e0-0000-4000-8000-000000000088"
 
 
-def _client(app, roles, organization_claim):
+def _claim(*roles, org=ORG):
+    return {"organization": ["ek88"], "groups": [f"/werkgevers/{org}/{role}" for role in roles]}
+
+
+def _client(app, roles, employer_claims):
     """Signed in with ID-token claims, through the same function auth.callback uses."""
     from app.auth import session_user_from_claims
 
@@ -32,7 +36,7 @@ def _client(app, roles, organization_claim):
         sign_in_sessions.record_start(sid, "s-" + sid)
     with client.session_transaction() as session:
         session["user"] = session_user_from_claims({"sub": "s-" + sid, "sid": sid, "email": "x@y.nl", "name": "X",
-                                                    "roles": roles, "organization": organization_claim})
+                                                    "roles": roles, **employer_claims})
     return client
 
 
@@ -46,10 +50,10 @@ def test_anonymous_visitors_are_sent_to_sign_in(app):
 
 
 @pytest.mark.parametrize("roles, claim", [
-    ([], {"ek88": {"id": ORG, "groups": ["/manager"]}}),              # manager, not superuser
-    (["manager", "superuser"], {"ek88": {"id": ORG, "groups": []}}),  # realm roles: grant nothing
-    ([], {}),                                                           # no employer
-    ([], {"ek88": {"groups": ["/superuser"]}}),                         # no organization id in the claim
+    ([], _claim("manager")),                                  # manager, not superuser
+    (["manager", "superuser"], _claim()),                     # realm roles: grant nothing
+    ([], {}),                                                 # no employer
+    ([], {"groups": ["/superuser", "/werkgevers/ek88/superuser"]}),  # no organization id in the claim
 ])
 def test_everyone_but_a_superuser_of_the_employer_gets_the_plain_404(app, roles, claim):
     import re
@@ -67,7 +71,7 @@ def test_everyone_but_a_superuser_of_the_employer_gets_the_plain_404(app, roles,
 @pytest.mark.parametrize("hostile", ["..", "%2e%2e", ".", "%3Fx%3D1", "%23", "not-an-id", "%2e%2e%2f%2e%2e"])
 def test_hostile_invitation_ids_are_404_before_keycloak_is_asked(app, hostile):
     """Keycloak is unreachable here (port 9): a request to it would be a 503, not a 404."""
-    client = _client(app, [], {"ek88": {"id": ORG, "groups": ["/manager", "/superuser"]}})
+    client = _client(app, [], _claim("manager", "superuser"))
     for action in ("resend", "revoke"):
         response = client.post(f"/invitations/{hostile}/{action}", data={})
         assert response.status_code in (404, 405)  # 405: a path the router does not match at all (e.g. "?x=1")
@@ -75,7 +79,7 @@ def test_hostile_invitation_ids_are_404_before_keycloak_is_asked(app, hostile):
 
 
 def test_keycloak_down_gives_a_friendly_503(app):
-    response = _client(app, [], {"ek88": {"id": ORG, "groups": ["/superuser"]}}).get("/invitations/")
+    response = _client(app, [], _claim("superuser")).get("/invitations/")
     assert response.status_code == 503
     assert "Tijdelijk niet beschikbaar" in response.get_data(as_text=True)
 
