@@ -182,3 +182,50 @@ def test_import_with_smtp_down_keeps_nothing_and_a_rerun_finishes(keycloak, mail
     for email in people:
         assert len(realm.admin.get_users({"email": email, "exact": "true"})) == 1
         mail_sink.wait_for(email)
+
+
+def test_import_into_a_second_employer_needs_existing_account(realm, mail_sink, tmp_path, capsys):
+    """An address that already has an account at another employer joins this one only with the flag."""
+    other = ka.ensure_organization(realm.admin, "Ander BV", "ander.nl")
+    ek88 = ka.ensure_organization(realm.admin, "EK88", "ek88.nl")
+    email = f"twee-{uuid.uuid4().hex[:6]}@ek88.nl"
+    user_id = ka.ensure_user(realm.admin, email=email, first_name="Twee", last_name="Banen", roles=["employee"],
+                             organization_id=other)
+    path = tmp_path / "hr.csv"
+    path.write_text(HEADER + f"{email},Twee,Banen,EK88,employee,1990-01-01,+31612345678\n", encoding="utf-8")
+    assert provision.main(["--realm", realm.name, "import", str(path), "--json"]) == provision.EXIT_PARTIAL
+    report = json.loads(capsys.readouterr().out)
+    assert "--existing-account" in report["failed"][0]["reason"]
+    assert ek88 not in ka.user_organization_ids(realm.admin, user_id)
+    assert provision.main(["--realm", realm.name, "import", str(path), "--existing-account", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["done"][0]["outcome"].startswith("added")
+    assert ek88 in ka.user_organization_ids(realm.admin, user_id)
+
+
+def test_roles_are_granted_per_employer_and_old_realm_roles_migrate_only_when_unambiguous(realm, capsys):
+    a = ka.ensure_organization(realm.admin, "EK88", "ek88.nl")
+    b = ka.ensure_organization(realm.admin, "Ander BV", "ander.nl")
+    one = ka.ensure_user(realm.admin, email=f"een-{uuid.uuid4().hex[:6]}@ek88.nl", first_name="Een", last_name="Baan",
+                         roles=[], organization_id=a)
+    two_email = f"twee-{uuid.uuid4().hex[:6]}@ek88.nl"
+    two = ka.ensure_user(realm.admin, email=two_email, first_name="Twee", last_name="Banen", roles=[],
+                         organization_id=a)
+    ka.ensure_user(realm.admin, email=two_email, first_name="Twee", last_name="Banen", roles=[], organization_id=b,
+                   existing_account=True)
+    # the old model: a realm role "manager" (created here as an old realm would have it)
+    realm.admin.create_realm_role({"name": "manager"}, skip_exists=True)
+    manager_role = realm.admin.get_realm_role("manager")
+    for user in (one, two):
+        realm.admin.assign_realm_roles(user, [manager_role])
+    assert provision.main(["--realm", realm.name, "roles", "migrate-realm-roles"]) == provision.EXIT_PARTIAL
+    assert "NIET overgezet" in capsys.readouterr().out
+    assert ka.employer_roles_of(realm.admin, a, one) == {"manager"}
+    assert ka.employer_roles_of(realm.admin, a, two) == set() and ka.employer_roles_of(realm.admin, b, two) == set()
+
+    assert provision.main(["--realm", realm.name, "roles", "grant", "--employer", "Ander BV", "--email", two_email,
+                           "--role", "superuser"]) == 0
+    assert ka.employer_roles_of(realm.admin, b, two) == {"manager", "superuser"}
+    assert ka.employer_roles_of(realm.admin, a, two) == set()
+    assert provision.main(["--realm", realm.name, "roles", "revoke", "--employer", "Ander BV", "--email",
+                           two_email]) == 0
+    assert ka.employer_roles_of(realm.admin, b, two) == set()
