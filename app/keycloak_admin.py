@@ -100,6 +100,28 @@ def delete_realm(admin: KeycloakAdmin, name: str) -> None:
     admin.delete_realm(realm_name=name)
 
 
+EMPLOYER_ROLES_MAPPER = "employer roles as groups"
+
+
+def ensure_employer_roles_mapper(admin: KeycloakAdmin, realm: str, template: Path = REALM_TEMPLATE) -> bool:
+    """The portal client's groups mapper (realm-export.json) on a realm imported before it existed
+    (Keycloak's import skips existing realms); True when it was added. Needs an admin that may manage
+    clients (the master admin)."""
+    desired = json.loads(PLACEHOLDER.sub(lambda m: m.group(2) or "", template.read_text(encoding="utf-8")))
+    portal = next(c for c in desired["clients"] if c["clientId"] == "portal")
+    mapper = next(m for m in portal["protocolMappers"] if m["name"] == EMPLOYER_ROLES_MAPPER)
+    clients = _checked(admin.connection.raw_get(id_path("admin", "realms", realm, "clients"), clientId="portal"),
+                       "clients").json()
+    if not clients:
+        raise KeycloakAdminError(f"realm {realm} has no portal client")
+    base = ("admin", "realms", realm, "clients", checked_id(clients[0]["id"], "client id"), "protocol-mappers", "models")
+    served = _checked(admin.connection.raw_get(id_path(*base)), "protocol mappers").json()
+    if any(m.get("name") == EMPLOYER_ROLES_MAPPER for m in served):
+        return False
+    _checked(admin.connection.raw_post(id_path(*base), data=json.dumps(mapper)), "employer roles mapper")
+    return True
+
+
 # --------------------------------------------------------------------------------------------
 # Employers (organizations) and people
 

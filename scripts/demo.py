@@ -21,6 +21,8 @@ def provision_demo(settings: Settings, realm: str | None = None, app_data: bool 
     returns what a person needs to sign in."""
     from app.demo_data import DEMO_EMPLOYEES
 
+    # a dev realm imported by an older checkout lacks the portal's groups mapper (import skips existing realms)
+    keycloak_admin.ensure_employer_roles_mapper(keycloak_admin.master_admin(settings, "master"), realm or settings.realm)
     admin = keycloak_admin.realm_admin(settings, realm)
     org_id = keycloak_admin.ensure_organization(admin, *DEMO_EMPLOYER)
     # manager and superuser of EK88 only: groups /werkgevers/<EK88's id>/..., not realm roles

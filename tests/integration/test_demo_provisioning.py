@@ -42,9 +42,18 @@ def test_demo_manager_is_manager_and_superuser_of_ek88_only_and_the_token_says_s
     portal turns into {organization id: roles}; the realm roles manager/superuser are gone."""
     from app.auth import session_user_from_claims
 
-    realm = realm_factory()["realm"]
+    representation = realm_factory()
+    realm = representation["realm"]
     settings = dataclasses.replace(keycloak, realm=realm, database_url=f"sqlite:///{tmp_path / 'portal.sqlite'}",
                                    documents_dir=str(tmp_path / "documents"))
+    # a dev realm from before this change: no groups mapper on the portal client; the demo adds it
+    master.connection.realm_name = realm
+    try:
+        portal = next(c for c in master.get_clients() if c["clientId"] == "portal")
+        mapper = next(m for m in master.get_mappers_from_client(portal["id"]) if m["name"] == "employer roles as groups")
+        master.remove_client_mapper(portal["id"], mapper["id"])
+    finally:
+        master.connection.realm_name = "master"
     provision_demo(settings, realm=realm, app_data=False)
     admin = keycloak_admin.realm_admin(settings, realm)
     marco = keycloak_admin.find_user_by_email(admin, "marco@ek88.nl")
