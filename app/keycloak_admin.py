@@ -424,6 +424,8 @@ def grant_employer_roles(admin: KeycloakAdmin, organization_id: str, user_id: st
     unknown = sorted(set(roles) - set(EMPLOYER_ROLES))
     if unknown:
         raise KeycloakAdminError(f"unknown employer role(s): {', '.join(unknown)}; known: {', '.join(EMPLOYER_ROLES)}")
+    if checked_id(organization_id, "organization id") not in user_organization_ids(admin, user_id):
+        raise NotFound(f"user {user_id} is not a member of organization {organization_id}: no role there")
     groups = ensure_role_groups(admin, organization_id)
     for role in dict.fromkeys(roles):
         guarded(admin.group_user_add, user_id, groups[role])  # idempotent in Keycloak
