@@ -431,6 +431,49 @@ def grant_employer_roles(admin: KeycloakAdmin, organization_id: str, user_id: st
         guarded(admin.group_user_add, user_id, groups[role])  # idempotent in Keycloak
 
 
+def delete_employer(admin: KeycloakAdmin, organization_id: str) -> None:
+    """Delete the organization and its role groups: nobody keeps a role at a deleted employer."""
+    organization_id = checked_id(organization_id, "organization id")
+    guarded(admin.delete_organization, organization_id)
+    _delete_role_groups(admin, organization_id)
+
+
+def _delete_role_groups(admin: KeycloakAdmin, organization_id: str) -> None:
+    root = next((g for g in guarded(admin.get_groups, query={"search": EMPLOYERS_GROUP, "exact": "true"})
+                 if g.get("path") == f"/{EMPLOYERS_GROUP}"), None)
+    if root is None:
+        return
+    for group in guarded(admin.get_group_children, checked_id(root["id"], "group id"),
+                         query={"search": organization_id, "exact": "true", "max": 10}):
+        if group["name"] == organization_id:
+            guarded(admin.delete_group, checked_id(group["id"], "group id"))
+
+
+def prune_role_groups(admin: KeycloakAdmin) -> list[str]:
+    """Remove what a deletion in the admin console leaves behind: the role groups of organizations that
+    no longer exist, and roles of people who are no longer members. Returns what was removed."""
+    existing = {o["id"] for o in list_organizations(admin)}
+    removed = []
+    root = next((g for g in guarded(admin.get_groups, query={"search": EMPLOYERS_GROUP, "exact": "true"})
+                 if g.get("path") == f"/{EMPLOYERS_GROUP}"), None)
+    if root is None:
+        return removed
+    for group in guarded(admin.get_group_children, checked_id(root["id"], "group id"), query={"max": 10000}):
+        if not is_id(group["name"]):
+            continue
+        if group["name"] not in existing:
+            guarded(admin.delete_group, checked_id(group["id"], "group id"))
+            removed.append(f"groups of deleted organization {group['name']}")
+            continue
+        members = {m["id"] for m in organization_members(admin, group["name"])}
+        for role_group in guarded(admin.get_group_children, checked_id(group["id"], "group id")):
+            for user in guarded(admin.get_group_members, checked_id(role_group["id"], "group id")):
+                if user["id"] not in members:
+                    guarded(admin.group_user_remove, checked_id(user["id"], "user id"), role_group["id"])
+                    removed.append(f"{role_group['name']} of {user.get('email', user['id'])} at {group['name']}")
+    return removed
+
+
 def revoke_employer_roles(admin: KeycloakAdmin, organization_id: str, user_id: str, roles=EMPLOYER_ROLES) -> None:
     user_id = checked_id(user_id, "user id")
     groups = ensure_role_groups(admin, organization_id)

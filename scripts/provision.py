@@ -271,6 +271,22 @@ def cmd_roles_revoke(args) -> int:
     return EXIT_OK
 
 
+def cmd_roles_prune(args) -> int:
+    removed = ka.prune_role_groups(_admin(args))
+    for line in removed:
+        console.print(f"verwijderd: {escape(line)}")
+    console.print(f"{len(removed)} rol(len) opgeruimd.")
+    return EXIT_OK
+
+
+def cmd_employer_delete(args) -> int:
+    admin = _admin(args)
+    employer = _employer(admin, args.name)
+    ka.delete_employer(admin, employer["id"])
+    console.print(f"Werkgever {escape(employer['name'])} ({employer['id']}) en zijn rollen verwijderd.")
+    return EXIT_OK
+
+
 def cmd_roles_migrate(args) -> int:
     """Realm roles manager/superuser held for every employer; they grant nothing any more. A holder
     who is a member of exactly one employer gets the same role there; holders in several employers
@@ -458,6 +474,8 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("name", help="employer name, e.g. EK88")
     create.add_argument("--domain", required=True, help="the employer's e-mail domain, e.g. ek88.nl")
     create.add_argument("--json", action="store_true", help="machine-readable output")
+    deleting = sub(employer_commands, "delete", "delete an employer and every role held there", cmd_employer_delete)
+    deleting.add_argument("name", help="employer name or alias")
     listing = sub(employer_commands, "list", "list employers", cmd_employer_list)
     listing.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -501,6 +519,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--email", required=True, help="the member's e-mail address")
         if name == "grant":
             command.add_argument("--role", required=True, choices=sorted(ka.INVITE_ROLES))
+    sub(role_commands, "prune", "remove roles of deleted employers and of people who left an employer "
+        "(after changes in Keycloak's admin console)", cmd_roles_prune)
     migrate = sub(role_commands, "migrate-realm-roles", "turn old realm roles manager/superuser into per-employer "
                   "roles where the employer is unambiguous; list the rest (exit 1)", cmd_roles_migrate)
     migrate.add_argument("--dry-run", action="store_true", help="only print what would change")

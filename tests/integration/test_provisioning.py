@@ -229,3 +229,68 @@ def test_roles_are_granted_per_employer_and_old_realm_roles_migrate_only_when_un
     assert provision.main(["--realm", realm.name, "roles", "revoke", "--employer", "Ander BV", "--email",
                            two_email]) == 0
     assert ka.employer_roles_of(realm.admin, b, two) == set()
+
+
+def _session_user(master, realm_name, user_id):
+    from app.auth import session_user_from_claims
+
+    master.connection.realm_name = realm_name
+    try:
+        portal = next(c for c in master.get_clients() if c["clientId"] == "portal")
+        claims = master.connection.raw_get(
+            f"admin/realms/{realm_name}/clients/{portal['id']}/evaluate-scopes/generate-example-id-token",
+            scope="openid email profile", userId=user_id).json()
+    finally:
+        master.connection.realm_name = "master"
+    return session_user_from_claims(claims)
+
+
+def test_a_recreated_employer_sees_nothing_of_its_predecessor(keycloak, realm, master, tmp_path):
+    """Delete an employer and create one with the same name (same alias): a new id, new role groups;
+    its manager sees none of the old employer's data, and nobody keeps a role at the deleted one."""
+    from app import create_app
+    from app.access import Viewer, managed_employer_ids
+    from app.demo_data import ensure_employee, ensure_employer
+
+    old_id = ka.ensure_organization(realm.admin, "Herboren BV", "herboren.nl")
+    old_boss = ka.ensure_user(realm.admin, email=f"oud-{uuid.uuid4().hex[:6]}@herboren.nl", first_name="Oude",
+                              last_name="Baas", roles=[], organization_id=old_id, employer_roles=["manager"])
+    settings = dataclasses.replace(keycloak, realm=realm.name, database_url=f"sqlite:///{tmp_path / 'p.sqlite'}",
+                                   documents_dir=str(tmp_path / "documents"))
+    app = create_app({"SETTINGS": settings})
+    with app.app_context():
+        old = ensure_employer("Herboren BV", old_id, "herboren-bv")
+        ensure_employee(old, keycloak_user_id=None, email="oud@herboren.nl", name="Oude Werknemer")
+        old_employer_id = old.id
+
+    assert provision.main(["--realm", realm.name, "employer", "delete", "Herboren BV"]) == 0
+    new_id = ka.ensure_organization(realm.admin, "Herboren BV", "herboren.nl")
+    assert new_id != old_id and ka.organization_by_id(realm.admin, new_id)["alias"] == "herboren-bv"
+    new_boss = ka.ensure_user(realm.admin, email=f"nieuw-{uuid.uuid4().hex[:6]}@herboren.nl", first_name="Nieuwe",
+                              last_name="Baas", roles=[], organization_id=new_id, employer_roles=["manager"])
+
+    new_user, old_user = _session_user(master, realm.name, new_boss), _session_user(master, realm.name, old_boss)
+    assert list(new_user["employers"]) == [new_id] and old_user["employers"] == {}
+    with app.app_context():
+        assert managed_employer_ids(Viewer.from_user(new_user)) == []  # the new id is bound to nothing yet
+        assert managed_employer_ids(Viewer.from_user(old_user)) == []
+        assert old_employer_id not in managed_employer_ids(Viewer.from_user(new_user, old_id))
+
+
+def test_prune_removes_roles_left_behind_by_the_admin_console(realm, master):
+    org_id = ka.ensure_organization(realm.admin, f"Console {uuid.uuid4().hex[:6]}", "console.nl")
+    gone_id = ka.ensure_organization(realm.admin, f"Weg {uuid.uuid4().hex[:6]}", "weg.nl")
+    leaver = ka.ensure_user(realm.admin, email=f"weg-{uuid.uuid4().hex[:6]}@console.nl", first_name="Weg",
+                            last_name="Gaan", roles=[], organization_id=org_id, employer_roles=["manager"])
+    stayer = ka.ensure_user(realm.admin, email=f"blijf-{uuid.uuid4().hex[:6]}@console.nl", first_name="Blijf",
+                            last_name="Hier", roles=[], organization_id=org_id, employer_roles=["manager"])
+    ka.ensure_user(realm.admin, email=f"x-{uuid.uuid4().hex[:6]}@weg.nl", first_name="X", last_name="Y", roles=[],
+                   organization_id=gone_id, employer_roles=["superuser"])
+    realm.admin.organization_user_remove(leaver, org_id)  # as in the admin console: roles stay behind
+    realm.admin.delete_organization(gone_id)
+    assert provision.main(["--realm", realm.name, "roles", "prune"]) == 0
+    assert ka.employer_roles_of(realm.admin, org_id, leaver) == set()
+    assert ka.employer_roles_of(realm.admin, org_id, stayer) == {"manager"}
+    root = realm.admin.get_group_by_path("/werkgevers")
+    children = {g["name"] for g in realm.admin.get_group_children(root["id"], query={"max": 1000})}
+    assert org_id in children and gone_id not in children
