@@ -155,6 +155,8 @@ CALLS_WITH_IDS = {
                                                  organization_id=bad),
     "discard_role_records": lambda a, bad: ka.discard_role_records(a, bad, "x@y.nl"),
     "set_redirect_url": lambda a, bad: ka.set_redirect_url(a, bad, "http://x/"),
+    "delete_employer": lambda a, bad: ka.delete_employer(a, bad),
+    "role_group_path": lambda a, bad: ka.role_group_path(bad, "manager"),
 }
 
 
