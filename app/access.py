@@ -6,8 +6,10 @@ Relations a signed-in user can have to an employee's data, strongest first:
   medical fields included;
 - "self": the employee themself: their dossier, their cases without the physician's medical
   fields, the documents meant for them;
-- "manager": a manager/superuser whose Keycloak organization is the employee's employer: the absence
-  overview only (never diagnosis, cause, medical notes, nor physician-only documents).
+- "manager": a manager/superuser *of the employer they act for*, which is the employee's employer:
+  the absence overview only (never diagnosis, cause, medical notes, nor physician-only documents).
+  The role is held per employer (a Keycloak organization group, matched by organization id);
+  being a manager of employer B and a plain member of A gives nothing at A.
 Anything else is no relation, and the loaders below answer 404 whether or not the object exists.
 
 Views are built from explicit allow-lists of fields (CASE_FIELDS), never by hiding fields in a
@@ -17,7 +19,7 @@ template, so a forgotten template check cannot leak a medical field.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask import abort, g
@@ -50,30 +52,37 @@ LONG_CASE_DAYS = 42  # six weeks: the problem analysis is due (Wet verbetering p
 
 @dataclass(frozen=True)
 class Viewer:
-    """The signed-in user as far as access is concerned, from the session (no Keycloak call)."""
+    """The signed-in user as far as access is concerned, from the session (no Keycloak call).
+
+    roles are realm roles (employee, physician, staff). employers maps each Keycloak organization
+    id the user is a member of to the roles held there (manager, superuser). acting_for is the one
+    organization the user acts for now (the employer switcher); manager rights apply there only.
+    """
 
     sub: str
     name: str
     roles: frozenset[str]
-    organization_ids: frozenset[str]
-    organization_aliases: frozenset[str] = frozenset()
+    employers: dict = field(default_factory=dict, compare=False, hash=False)
+    acting_for: str | None = None
 
     @classmethod
-    def from_user(cls, user: dict) -> "Viewer":
-        """Keycloak's organization claim is {alias: {"id": ...}} when the mapper adds ids, else [alias, ...]."""
-        organizations = user.get("organizations") or {}
-        if isinstance(organizations, dict):
-            aliases = set(organizations)
-            ids = {v.get("id") for v in organizations.values() if isinstance(v, dict) and v.get("id")}
-        else:
-            aliases, ids = {a for a in organizations if isinstance(a, str)}, set()
-        return cls(sub=user["sub"], name=user.get("name") or user.get("email", ""),
-                   roles=frozenset(user.get("roles", [])), organization_ids=frozenset(ids),
-                   organization_aliases=frozenset(aliases))
+    def from_user(cls, user: dict, acting_for: str | None = None) -> "Viewer":
+        employers = {org_id: frozenset(details.get("roles") or ()) & MANAGER_ROLES
+                     for org_id, details in (user.get("employers") or {}).items()}
+        viewer = cls(sub=user["sub"], name=user.get("name") or user.get("email", ""),
+                     roles=frozenset(user.get("roles", [])) - MANAGER_ROLES, employers=employers)
+        return cls(viewer.sub, viewer.name, viewer.roles, employers, choose_employer(viewer, acting_for))
+
+    def roles_at(self, organization_id: str | None) -> frozenset[str]:
+        return self.employers.get(organization_id, frozenset()) if organization_id else frozenset()
+
+    @property
+    def acting_roles(self) -> frozenset[str]:
+        return self.roles_at(self.acting_for)
 
     @property
     def is_manager(self) -> bool:
-        return bool(self.roles & MANAGER_ROLES)
+        return bool(self.acting_roles & MANAGER_ROLES)
 
     @property
     def is_professional(self) -> bool:
@@ -81,29 +90,54 @@ class Viewer:
 
     @property
     def may_invite(self) -> bool:
-        return "superuser" in self.roles and bool(self.organization_ids or self.organization_aliases)
+        return "superuser" in self.acting_roles
 
     def role_for(self, relation: str) -> str:
         """The role to write in the access log for a read through this relation."""
         if relation == PROFESSIONAL:
             return "physician" if "physician" in self.roles else "staff"
         if relation == MANAGER:
-            return "superuser" if "superuser" in self.roles else "manager"
+            return "superuser" if "superuser" in self.acting_roles else "manager"
         return "employee"
 
 
+def employer_choices(viewer: Viewer) -> list[str]:
+    """The organization ids the viewer may act for: those where they hold a role, in a fixed order."""
+    return sorted(org_id for org_id, roles in viewer.employers.items() if roles & MANAGER_ROLES)
+
+
+def choose_employer(viewer: Viewer, wanted: str | None) -> str | None:
+    """The wanted organization id when the viewer may act for it, else the first they may act for."""
+    choices = employer_choices(viewer)
+    if wanted in choices:
+        return wanted
+    return choices[0] if choices else None
+
+
+SESSION_KEY = "acting_employer"  # the Keycloak organization id the user chose to act for
+
+
 def current_viewer() -> Viewer:
-    return Viewer.from_user(g.user)
+    """The signed-in user, acting for the employer chosen in the session (checked on every request)."""
+    from flask import session
+
+    return Viewer.from_user(g.user, session.get(SESSION_KEY))
+
+
+def employer_for_org(organization_id: str | None) -> Employer | None:
+    """The portal's employer bound to this Keycloak organization id (ids only: an alias matches nothing)."""
+    if not organization_id:
+        return None
+    return db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == organization_id))
 
 
 def managed_employer_ids(viewer: Viewer) -> list[str]:
-    """The employers whose absence overview this manager may see: their Keycloak organizations."""
-    if not viewer.is_manager or not (viewer.organization_ids or viewer.organization_aliases):
+    """The employer whose absence overview this manager may see: the one they act for, if they hold
+    manager or superuser there. A realm role named manager grants nothing."""
+    if not viewer.is_manager:
         return []
-    # the id when the claim carries it; the alias (unique in the realm, set by Keycloak) otherwise
-    query = db.select(Employer.id).where(db.or_(Employer.keycloak_org_id.in_(viewer.organization_ids),
-                                                Employer.keycloak_org_alias.in_(viewer.organization_aliases)))
-    return list(db.session.scalars(query))
+    employer = employer_for_org(viewer.acting_for)
+    return [employer.id] if employer else []
 
 
 def served_employer_ids(viewer: Viewer) -> list[str]:
@@ -127,6 +161,28 @@ def relation_to(viewer: Viewer, employee: Employee) -> str | None:
     if employee.employer_id in managed_employer_ids(viewer):
         return MANAGER
     return None
+
+
+def require(*realm_roles: str, employer_role: str | None = None):
+    """A view decorator: signed in, and holding one of these realm roles (or this role at the employer
+    acted for); everything else gets the same 404 as a page that does not exist."""
+    import functools
+
+    from app.auth import login_required
+
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped(**kwargs):
+            viewer = current_viewer()
+            allowed = bool(viewer.roles & set(realm_roles)) or (employer_role in viewer.acting_roles)
+            if not allowed:
+                abort(404)
+            return view(**kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def _uuid_or_404(value: str) -> str:

@@ -62,18 +62,6 @@ def load_signed_in_user():
     return None
 
 
-def session_user_from_claims(claims: dict) -> dict:
-    """The session's user from the ID token's claims (at sign-in and at every refresh)."""
-    return {
-        "sub": claims["sub"],
-        "sid": claims.get("sid") or claims["sub"],
-        "email": claims.get("email", ""),
-        "name": claims.get("name") or claims.get("email", ""),
-        "roles": sorted(set(claims.get("roles", []))),
-        "organizations": employer_aliases(claims.get("organization")),
-    }
-
-
 def _refresh_due() -> bool:
     if not session.get("refresh_token"):
         return False  # only sessions made by the tests' fixtures lack one: auth.callback always stores it
@@ -95,7 +83,7 @@ def _refresh_user(user: dict) -> str:
     if not claims or claims.get("sub") != user["sub"]:
         return "ended"
     refreshed = session_user_from_claims(claims)
-    if refreshed.get("roles") != user.get("roles") or refreshed.get("organizations") != user.get("organizations"):
+    if refreshed.get("roles") != user.get("roles") or refreshed.get("employers") != user.get("employers"):
         security_log.event("session.roles-changed", actor=user["sub"], target=user["sub"],
                            employer=_employers(refreshed), roles_before=user.get("roles"),
                            roles_after=refreshed.get("roles"))
@@ -107,9 +95,9 @@ def _refresh_user(user: dict) -> str:
 
 
 def _employers(user: dict) -> list[str]:
-    """The user's employers for the security log (ids or aliases, whatever the session holds)."""
-    organizations = user.get("organizations") or []
-    return sorted(organizations) if isinstance(organizations, (dict, list, tuple, set)) else []
+    """The ids of the user's employers, for the security log."""
+    employers = user.get("employers") or {}
+    return sorted(employers) if isinstance(employers, dict) else []
 
 
 def _prune_pending_sign_ins() -> None:
@@ -120,14 +108,49 @@ def _prune_pending_sign_ins() -> None:
         session.pop(key, None)
 
 
-def employer_aliases(claim) -> list[str]:
-    """The aliases of the user's employers from Keycloak's `organization` claim (a list of aliases,
-    or a map alias -> attributes when the mapper adds details)."""
-    if isinstance(claim, dict):
-        return sorted(claim)
-    if isinstance(claim, list):
-        return sorted({alias for alias in claim if isinstance(alias, str)})
-    return []
+EMPLOYER_ROLES = ("manager", "superuser")  # hold for one employer: groups /werkgevers/<org id>/<role>
+EMPLOYER_GROUPS = "werkgevers"
+
+
+def employer_memberships(claims: dict) -> dict[str, dict]:
+    """{organization id: {"alias": ..., "roles": [...]}} from the ID token.
+
+    Roles come from the `groups` claim (full paths /werkgevers/<organization id>/<role>, see
+    keycloak_admin); a path whose middle part is not a Keycloak id is ignored. The alias, for display
+    only, comes from the `organization` claim when it carries ids. Employers are matched by id only."""
+    from app.keycloak_ids import is_id
+
+    memberships: dict[str, dict] = {}
+    groups = claims.get("groups") if isinstance(claims.get("groups"), list) else []
+    for group in groups:
+        parts = group.split("/") if isinstance(group, str) else []
+        if len(parts) == 4 and parts[0] == "" and parts[1] == EMPLOYER_GROUPS and is_id(parts[2]) \
+                and parts[3] in EMPLOYER_ROLES:
+            entry = memberships.setdefault(parts[2].lower(), {"alias": "", "roles": []})
+            entry["roles"] = sorted(set(entry["roles"]) | {parts[3]})
+    organizations = claims.get("organization")
+    if isinstance(organizations, dict):
+        for alias, details in organizations.items():
+            org_id = details.get("id") if isinstance(details, dict) else None
+            if is_id(org_id) and org_id.lower() in memberships:
+                memberships[org_id.lower()]["alias"] = str(alias)
+    return memberships
+
+
+def session_user_from_claims(claims: dict) -> dict:
+    """The session's user from the ID token's claims.
+
+    roles: realm roles only (employee, physician, staff); realm roles named manager or superuser are
+    dropped, they grant nothing. employers: {organization id: {"alias", "roles"}}, the employers where
+    the user holds a role, and the roles held at each."""
+    return {
+        "sub": claims["sub"],
+        "sid": claims.get("sid") or claims["sub"],
+        "email": claims.get("email", ""),
+        "name": claims.get("name") or claims.get("email", ""),
+        "roles": sorted(set(claims.get("roles", [])) - set(EMPLOYER_ROLES)),
+        "employers": employer_memberships(claims),
+    }
 
 
 def login_required(view):

@@ -11,7 +11,7 @@ import io
 from calendar import monthrange
 from datetime import date
 
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
 
 from app import access, access_log
 from app.auth import login_required
@@ -74,11 +74,42 @@ def _has_endpoint(name: str) -> bool:
 
 
 def _selected_employer(viewer: access.Viewer) -> Employer | None:
+    """The employer the manager acts for (the switcher's choice), if they manage it and it is bound."""
     managed = access.managed_employer_ids(viewer)
-    if not managed:
-        return None
-    wanted = request.args.get("employer")
-    return db.session.get(Employer, wanted if wanted in managed else sorted(managed)[0])
+    return db.session.get(Employer, managed[0]) if managed else None
+
+
+@bp.post("/employer")
+@login_required
+def switch_employer():
+    """The employer switcher: act for another employer the user holds a role at; any other id is 404."""
+    wanted = (request.form.get("employer") or "").lower()
+    viewer = access.current_viewer()
+    if wanted not in access.employer_choices(viewer):
+        abort(404)
+    session[access.SESSION_KEY] = wanted
+    current_app.logger.info("user %s now acts for employer %s", viewer.sub, wanted)
+    return redirect(url_for("dashboard.index"))
+
+
+@bp.app_context_processor
+def _acting_employer() -> dict:
+    """For base.html: which employer the user acts for, and the others they may switch to."""
+    user = g.get("user")
+    if not user:
+        return {}
+    viewer = access.current_viewer()
+    names = {org_id: details.get("alias", "") for org_id, details in (user.get("employers") or {}).items()}
+
+    def label(org_id):
+        employer = access.employer_for_org(org_id)
+        return employer.name if employer else names.get(org_id, "")
+
+    choices = [{"id": org_id, "name": label(org_id)} for org_id in access.employer_choices(viewer)]
+    acting = next((c for c in choices if c["id"] == viewer.acting_for), None)
+    if session.get(access.SESSION_KEY) not in (None, viewer.acting_for):
+        session.pop(access.SESSION_KEY)  # no longer one of the user's employers (checked on every request)
+    return {"acting_employer": acting, "employer_choices": choices}
 
 
 def _manager_cases(employer: Employer) -> list[dict]:
@@ -112,7 +143,6 @@ def _overview(employer: Employer, viewer: access.Viewer) -> dict:
     year_capacity = sum(m["capacity"] for m in months)
     return {
         "employer": employer,
-        "employers": [db.session.get(Employer, i) for i in access.managed_employer_ids(viewer)],
         "headcount": headcount,
         "absent_now": len(absent_now),
         "absence_percentage": round(100 * year_days / year_capacity, 1) if year_capacity else 0.0,

@@ -61,6 +61,10 @@ def tiny_pdf(text: str) -> bytes:
 
 
 def ensure_employer(name: str, org_id: str, alias: str | None = None) -> Employer:
+    """The employer bound to this Keycloak organization id (the only key; the alias is display only)."""
+    from app.keycloak_ids import checked_id
+
+    org_id = checked_id(org_id, "organization id")
     employer = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == org_id))
     if employer is None:
         employer = Employer(name=name, keycloak_org_id=org_id, keycloak_org_alias=alias)
@@ -71,7 +75,9 @@ def ensure_employer(name: str, org_id: str, alias: str | None = None) -> Employe
 
 def ensure_employee(employer: Employer, *, keycloak_user_id: str | None, email: str, name: str,
                     birth_date: str | None = None, mobile: str | None = None) -> Employee:
-    employee = db.session.scalar(db.select(Employee).where(Employee.email == email))
+    # per employer: a recreated organization is a new employer and gets nothing of its predecessor
+    employee = db.session.scalar(db.select(Employee).where(Employee.employer_id == employer.id,
+                                                           Employee.email == email))
     if employee is None:
         employee = Employee(employer_id=employer.id, keycloak_user_id=keycloak_user_id, email=email, name=name,
                             birth_date=date.fromisoformat(birth_date) if birth_date else None, mobile=mobile)

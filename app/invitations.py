@@ -1,7 +1,9 @@
-"""The superuser's page: invite managers of their OWN employer, see and manage its invitations.
+"""The superuser's page: invite managers of the employer they act for, see and manage its invitations.
 
-The employer always comes from the signed-in user's organization claim (g.user["organizations"]),
-never from the form, and every invitation id is looked up under that employer only.
+The employer is always the one the user acts for (the switcher's choice, checked against the
+token's employers), and only when they are superuser *of that employer*; never from the form or the
+URL. Every invitation id is checked (a Keycloak id) and looked up under that employer only. Every
+refusal is the same 404 as a page that does not exist.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ import re
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from app import access
 from app import keycloak_admin as ka
 from app import keycloak_runtime
-from app.auth import login_required, roles_required
+from app.auth import login_required
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 
@@ -37,6 +40,8 @@ class InviteForm(FlaskForm):
     email = StringField("E-mailadres", validators=[DataRequired("Vul een e-mailadres in."), Length(max=254), _valid_email])
     first_name = StringField("Voornaam", validators=[DataRequired("Vul een voornaam in."), Length(max=100), _no_forbidden_characters])
     last_name = StringField("Achternaam", validators=[DataRequired("Vul een achternaam in."), Length(max=100), _no_forbidden_characters])
+    # shown only after the portal found an existing account for the address: adding it is explicit
+    existing_account = BooleanField("Ja, nodig dit bestaande account uit voor deze werkgever")
 
 
 class ActionForm(FlaskForm):
@@ -49,17 +54,20 @@ def _admin() -> ka.KeycloakAdmin:
 
 
 def _own_employer() -> tuple[str, str]:
-    """(alias, organization id) of the signed-in superuser's employer; 403 without one.
+    """(display name, organization id) of the employer the user acts for, where they are superuser; 404 otherwise."""
+    viewer = access.current_viewer()
+    if not viewer.may_invite:
+        abort(404)
+    employer = access.employer_for_org(viewer.acting_for)
+    alias = (g.user.get("employers") or {}).get(viewer.acting_for, {}).get("alias", "")
+    return (employer.name if employer else alias), viewer.acting_for
 
-    The token names the employer by alias; its id is looked up here, on this page only."""
-    aliases = list(g.user.get("organizations") or [])
-    if not aliases:
-        abort(403)
-    alias = request.args.get("employer") if request.args.get("employer") in aliases else aliases[0]
-    organization = ka.guarded(ka.find_organization_by_alias, _admin(), alias)
-    if not organization:
-        abort(403)
-    return alias, organization["id"]
+
+@bp.errorhandler(ka.InvalidId)
+@bp.errorhandler(ka.NotFound)
+def _invalid_id(error):
+    # an id that is not a Keycloak id (nothing was sent) or one Keycloak does not know: the app's own 404 page
+    return render_template("errors/error.html", status=404), 404
 
 
 @bp.errorhandler(ka.KeycloakUnreachable)
@@ -74,7 +82,7 @@ def _unavailable():
 
 
 @bp.get("/")
-@roles_required("superuser")
+@login_required
 def index():
     alias, organization_id = _own_employer()
     try:
@@ -88,7 +96,7 @@ def index():
 
 
 @bp.post("/")
-@roles_required("superuser")
+@login_required
 def create():
     alias, organization_id = _own_employer()
     form = InviteForm()
@@ -100,11 +108,23 @@ def create():
         return render_template("invitations/index.html", employer=alias, invitations=invitations,
                                form=form, action_form=ActionForm()), 400
     email = form.email.data.strip().lower()
+    existing_account = bool(form.existing_account.data)
     try:
         ka.invite(_admin(), organization_id, email=email, first_name=form.first_name.data.strip(),
-                  last_name=form.last_name.data.strip(), role="manager",
+                  last_name=form.last_name.data.strip(), role="manager", existing_account=existing_account,
                   redirect_url=ka.welcome_url(current_app.config["SETTINGS"].portal_url))
+        if existing_account:
+            current_app.logger.warning("existing account %s invited into employer %s by %s (confirmed)",
+                                       email, organization_id, g.user["sub"])
         flash(f"Uitnodiging verstuurd aan {email}. De link is 3 dagen geldig.", "success")
+    except ka.ExistingAccount:
+        # not silent: the same form again, asking for an explicit confirmation
+        try:
+            invitations = ka.invitation_overview(_admin(), organization_id)
+        except (ka.KeycloakUnreachable, ka.KeycloakRefused):
+            return _unavailable()
+        return render_template("invitations/index.html", employer=alias, invitations=invitations, form=form,
+                               action_form=ActionForm(), confirm_existing=True), 409
     except ka.InvitationExists:
         flash(f"{email} heeft al een uitnodiging. Gebruik 'Opnieuw versturen'.", "error")
     except ka.AlreadyMember:
@@ -116,7 +136,7 @@ def create():
     except ka.KeycloakAdminError:
         current_app.logger.warning("invitation failed", exc_info=True)
         flash("De uitnodiging is niet gelukt. Controleer het e-mailadres en probeer het opnieuw.", "error")
-    return redirect(url_for("invitations.index", employer=alias))
+    return redirect(url_for("invitations.index"))
 
 
 def _act(invitation_id: str, action) -> object:
@@ -124,19 +144,20 @@ def _act(invitation_id: str, action) -> object:
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
+        invitation_id = ka.checked_id(invitation_id, "invitation id")  # before anything is sent
         ka.get_invitation(_admin(), organization_id, invitation_id)  # 404 for another employer's id
         action(_admin(), organization_id, invitation_id)
-    except ka.NotFound:
+    except (ka.NotFound, ka.InvalidId):
         abort(404)
     except ka.MailNotSent:
         flash("De e-mail kon niet worden verstuurd; probeer het later opnieuw.", "error")
     except (ka.KeycloakUnreachable, ka.KeycloakRefused):
         return _unavailable()
-    return redirect(url_for("invitations.index", employer=alias))
+    return redirect(url_for("invitations.index"))
 
 
 @bp.post("/<invitation_id>/resend")
-@roles_required("superuser")
+@login_required
 def resend(invitation_id: str):
     def action(admin, organization_id, invitation_id):
         ka.resend_invitation(admin, organization_id, invitation_id)
@@ -146,7 +167,7 @@ def resend(invitation_id: str):
 
 
 @bp.post("/<invitation_id>/revoke")
-@roles_required("superuser")
+@login_required
 def revoke(invitation_id: str):
     def action(admin, organization_id, invitation_id):
         email = ka.revoke_invitation(admin, organization_id, invitation_id)

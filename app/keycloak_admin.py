@@ -1,23 +1,49 @@
 """The one module that talks to Keycloak's admin API (python-keycloak), for scripts/ and app/.
 
-Where python-keycloak lacks an endpoint (organization invitations), the admin REST API is called
-through python-keycloak's own authenticated connection, never with a second HTTP client.
+Where python-keycloak lacks an endpoint (organization invitations, organization groups), the admin
+REST API is called through python-keycloak's own authenticated connection, never with a second
+HTTP client.
+
+Every id that goes into an admin path passes app.keycloak_ids.checked_id() first (Keycloak ids are
+UUIDs) and every path segment is quoted (keycloak_ids.path): an id such as "..", "../../<other
+employer>/invitations/<id>", "?x=1" or "#" raises InvalidId before any request is sent. python-keycloak
+formats ids into its URLs unquoted, so ids are checked before its methods are called too.
+
+Roles of an employer (manager, superuser) are realm groups named by the organization's id:
+/werkgevers/<organization id>/manager and .../superuser. A role held at employer A means nothing at
+employer B; a recreated employer has a new id and so new, empty groups. The portal reads them from
+the ID token's `groups` claim (full paths; a group-membership mapper on the portal client in
+realm-export.json). Realm roles manager/superuser no longer exist and grant nothing.
+
+Why not Keycloak 26.6's organization groups: their token mapper only maps the organizations the
+`organization` scope resolves to, and that resolves to *no* organization for a member of several
+employers unless the client requests `organization:*` - and an explicit organization scope makes
+Keycloak's cookie authenticator refuse single sign-on (every portal sign-in and every return from
+an invitation asks for the password again). Realm groups keep SSO and serve users of two employers.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
+from datetime import datetime, timezone
 from pathlib import Path
 
 from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
 from keycloak.exceptions import KeycloakError
 
 from app.config import ROOT, Settings
+from app.keycloak_ids import InvalidId, checked_id, is_id
+from app.keycloak_ids import path as id_path
 
 REALM_TEMPLATE = ROOT / "realm-export.json"
 PLACEHOLDER = re.compile(r"\$\{([A-Z0-9_]+)(?::([^}]*))?\}")
-PORTAL_ROLES = ("employee", "manager", "superuser", "physician", "staff")
+REALM_ROLES = ("employee", "physician", "staff")      # hold realm-wide (physicians/staff: per employer in the portal DB)
+EMPLOYER_ROLES = ("manager", "superuser")             # hold for one employer: organization groups
+PORTAL_ROLES = REALM_ROLES + EMPLOYER_ROLES
+
+__all__ = ["InvalidId"]  # re-exported: callers catch ka.InvalidId (CLI exit 2, portal 404)
 
 
 class KeycloakAdminError(Exception):
@@ -76,6 +102,31 @@ def delete_realm(admin: KeycloakAdmin, name: str) -> None:
     admin.delete_realm(realm_name=name)
 
 
+EMPLOYER_ROLES_MAPPER = "employer roles as groups"
+
+
+def ensure_employer_roles_mapper(admin: KeycloakAdmin, realm: str, template: Path = REALM_TEMPLATE) -> bool:
+    """The portal client's groups mapper (realm-export.json) on a realm imported before it existed
+    (Keycloak's import skips existing realms); True when it was added. Needs an admin that may manage
+    clients (the master admin)."""
+    desired = json.loads(PLACEHOLDER.sub(lambda m: m.group(2) or "", template.read_text(encoding="utf-8")))
+    portal = next(c for c in desired["clients"] if c["clientId"] == "portal")
+    mapper = next(m for m in portal["protocolMappers"] if m["name"] == EMPLOYER_ROLES_MAPPER)
+    clients = _checked(admin.connection.raw_get(id_path("admin", "realms", realm, "clients"), clientId="portal"),
+                       "clients").json()
+    if not clients:
+        raise KeycloakAdminError(f"realm {realm} has no portal client")
+    base = ("admin", "realms", realm, "clients", checked_id(clients[0]["id"], "client id"), "protocol-mappers", "models")
+    served = _checked(admin.connection.raw_get(id_path(*base)), "protocol mappers").json()
+    if any(m.get("name") == EMPLOYER_ROLES_MAPPER for m in served):
+        return False
+    _checked(admin.connection.raw_post(id_path(*base), data=json.dumps(mapper)), "employer roles mapper")
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# Employers (organizations) and people
+
 def find_organization(admin: KeycloakAdmin, name: str) -> dict | None:
     for organization in admin.get_organizations(query={"search": name, "exact": "true"}):
         if organization["name"] == name:
@@ -84,16 +135,19 @@ def find_organization(admin: KeycloakAdmin, name: str) -> dict | None:
 
 
 def ensure_organization(admin: KeycloakAdmin, name: str, domain: str) -> str:
-    """The id of the employer organization, created with its e-mail domain when missing."""
+    """The id of the employer organization, created with its e-mail domain and role groups when missing."""
     existing = find_organization(admin, name)
     if existing:
-        return existing["id"]
-    admin.create_organization(payload={"name": name, "alias": _alias(name), "enabled": True,
-                                       "domains": [{"name": domain, "verified": False}]})
-    created = find_organization(admin, name)
-    if not created:
-        raise KeycloakAdminError(f"organization {name!r} was not found after creating it")
-    return created["id"]
+        organization_id = checked_id(existing["id"], "organization id")
+    else:
+        admin.create_organization(payload={"name": name, "alias": _alias(name), "enabled": True,
+                                           "domains": [{"name": domain, "verified": False}]})
+        created = find_organization(admin, name)
+        if not created:
+            raise KeycloakAdminError(f"organization {name!r} was not found after creating it")
+        organization_id = checked_id(created["id"], "organization id")
+    ensure_role_groups(admin, organization_id)
+    return organization_id
 
 
 def find_user_by_email(admin: KeycloakAdmin, email: str) -> dict | None:
@@ -103,18 +157,37 @@ def find_user_by_email(admin: KeycloakAdmin, email: str) -> dict | None:
     return None
 
 
+def user_organization_ids(admin: KeycloakAdmin, user_id: str) -> set[str]:
+    return {o["id"] for o in guarded(admin.get_user_organizations, checked_id(user_id, "user id"))}
+
+
 def ensure_user(
     admin: KeycloakAdmin, *, email: str, first_name: str, last_name: str, roles: list[str],
     organization_id: str | None = None, attributes: dict[str, str] | None = None,
     required_actions: list[str] | None = None, password: str | None = None,
+    employer_roles: list[str] = (), existing_account: bool = False,
 ) -> str:
-    """The id of the user with this e-mail, created (with roles and membership) when missing."""
-    unknown = sorted(set(roles) - set(PORTAL_ROLES))
+    """The id of the user with this e-mail, created (with realm roles and membership) when missing.
+
+    roles are realm roles (employee, physician, staff); employer_roles (manager, superuser) are
+    granted in organization_id only. Adding an account that already exists to an employer it is
+    not a member of is refused unless existing_account=True: it must be an explicit act."""
+    wrong = sorted(set(roles) & set(EMPLOYER_ROLES))
+    if wrong:
+        raise KeycloakAdminError(f"{', '.join(wrong)} hold(s) for one employer: pass employer_roles, not roles")
+    unknown = sorted(set(roles) - set(REALM_ROLES)) + sorted(set(employer_roles) - set(EMPLOYER_ROLES))
     if unknown:
         raise KeycloakAdminError(f"unknown role(s): {', '.join(unknown)}; known: {', '.join(PORTAL_ROLES)}")
+    if employer_roles and organization_id is None:
+        raise KeycloakAdminError("employer roles need an employer (organization_id)")
+    if organization_id is not None:
+        organization_id = checked_id(organization_id, "organization id")
     user = find_user_by_email(admin, email)
     if user:
-        user_id = user["id"]
+        user_id = checked_id(user["id"], "user id")
+        if organization_id and organization_id not in user_organization_ids(admin, user_id) and not existing_account:
+            raise ExistingAccount(f"{email} already has an account; adding it to another employer must be explicit "
+                                  "(--existing-account)")
     else:
         payload = {
             "username": email, "email": email, "emailVerified": True, "enabled": True,
@@ -124,12 +197,17 @@ def ensure_user(
         }
         if password:
             payload["credentials"] = [{"type": "password", "value": password, "temporary": False}]
-        user_id = admin.create_user(payload=payload, exist_ok=False)
+        user_id = checked_id(admin.create_user(payload=payload, exist_ok=False), "user id")
     try:
-        admin.assign_realm_roles(user_id=user_id, roles=[admin.get_realm_role(role) for role in roles])
-        if organization_id and not any(o["id"] == organization_id for o in admin.get_user_organizations(user_id)):
+        if roles:
+            admin.assign_realm_roles(user_id=user_id, roles=[admin.get_realm_role(role) for role in roles])
+        if organization_id and organization_id not in user_organization_ids(admin, user_id):
+            # a member added by any other way than its invitation must not pick up an invited role
+            discard_role_records(admin, organization_id, email)
             admin.organization_user_add(user_id=user_id, organization_id=organization_id)
-    except KeycloakError:
+        if employer_roles:
+            grant_employer_roles(admin, organization_id, user_id, employer_roles)
+    except (KeycloakError, KeycloakAdminError):
         if not user:  # nothing half-created: a user we just made goes again when the rest fails
             admin.delete_user(user_id=user_id)
         raise
@@ -157,6 +235,10 @@ class InvitationExists(KeycloakAdminError):
 
 class AlreadyMember(KeycloakAdminError):
     """The person is already a member of this employer."""
+
+
+class ExistingAccount(KeycloakAdminError):
+    """The person has an account already; adding it to (another) employer needs an explicit flag."""
 
 
 class MailNotSent(KeycloakAdminError):
@@ -203,7 +285,10 @@ def _form_connection(admin: KeycloakAdmin):
     return twin
 
 
-def _realm_path(admin: KeycloakAdmin, rest: str) -> str:
+def _realm_path(admin: KeycloakAdmin, rest) -> str:
+    """admin/realms/<realm>/<rest>; rest as a tuple of segments is quoted segment by segment."""
+    if isinstance(rest, tuple):
+        return id_path("admin", "realms", admin.connection.realm_name, *rest)
     return f"admin/realms/{admin.connection.realm_name}/{rest}"
 
 
@@ -226,7 +311,8 @@ def _checked(response, what: str):
     raise KeycloakAdminError(f"{what}: Keycloak answered {response.status_code}: {message}")
 
 
-def _raw(admin: KeycloakAdmin, method: str, rest: str, *, form: dict | None = None, what: str = "", **params):
+def _raw(admin: KeycloakAdmin, method: str, rest, *, form: dict | None = None, what: str = "", **params):
+    """One admin call; rest is a tuple of path segments (each quoted) - or, for fixed paths, a string."""
     from keycloak.exceptions import KeycloakConnectionError
 
     path = _realm_path(admin, rest)
@@ -237,11 +323,17 @@ def _raw(admin: KeycloakAdmin, method: str, rest: str, *, form: dict | None = No
             response = admin.connection.raw_delete(path, **params)
         elif method == "PUT":
             response = admin.connection.raw_put(path, data=json.dumps(form), **params)
+        elif method == "POST_JSON":
+            response = admin.connection.raw_post(path, data=json.dumps(form), **params)
         else:
             response = _form_connection(admin).raw_post(path, data=form or {}, **params)
     except KeycloakConnectionError as exc:
         raise KeycloakUnreachable(f"Keycloak is not reachable at {admin.connection.server_url}") from exc
-    return _checked(response, what or f"{method} {rest}")
+    return _checked(response, what or f"{method} {'/'.join(rest) if isinstance(rest, tuple) else rest}")
+
+
+def _org(organization_id: str) -> tuple[str, str]:
+    return ("organizations", checked_id(organization_id, "organization id"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -264,14 +356,14 @@ def find_organization_by_alias(admin: KeycloakAdmin, alias: str) -> dict | None:
 
 
 def organization_by_id(admin: KeycloakAdmin, organization_id: str) -> dict:
-    return _raw(admin, "GET", f"organizations/{organization_id}", what="organization").json()
+    return _raw(admin, "GET", _org(organization_id), what="organization").json()
 
 
 def organization_members(admin: KeycloakAdmin, organization_id: str) -> list[dict]:
     """Every member of the organization (paged through)."""
     found, first, size = [], 0, 500
     while True:
-        page = _raw(admin, "GET", f"organizations/{organization_id}/members", what="members",
+        page = _raw(admin, "GET", (*_org(organization_id), "members"), what="members",
                     first=first, max=size, briefRepresentation="true").json()
         found += page
         if len(page) < size:
@@ -280,21 +372,144 @@ def organization_members(admin: KeycloakAdmin, organization_id: str) -> list[dic
 
 
 def find_member_by_email(admin: KeycloakAdmin, organization_id: str, email: str) -> dict | None:
-    members = _raw(admin, "GET", f"organizations/{organization_id}/members", what="members",
+    members = _raw(admin, "GET", (*_org(organization_id), "members"), what="members",
                    search=email, exact="true").json()
     return next((m for m in members if (m.get("email") or "").lower() == email.lower()), None)
 
 
 # --------------------------------------------------------------------------------------------
+# Per-employer roles: realm groups /werkgevers/<organization id>/<role>.
+
+EMPLOYERS_GROUP = "werkgevers"
+_group_lock = threading.Lock()
+
+
+def role_group_path(organization_id: str, role: str) -> str:
+    return f"/{EMPLOYERS_GROUP}/{checked_id(organization_id, 'organization id')}/{role}"
+
+
+def _child_group(admin: KeycloakAdmin, parent_id: str | None, name: str) -> str:
+    """The id of the group `name` under parent (top level when None), created when missing."""
+    if parent_id is None:
+        found = next((g for g in guarded(admin.get_groups, query={"search": name, "exact": "true"})
+                      if g["name"] == name and g.get("path") == f"/{name}"), None)
+    else:
+        found = next((g for g in guarded(admin.get_group_children, checked_id(parent_id, "group id"),
+                                         query={"search": name, "exact": "true", "max": 10})
+                      if g["name"] == name), None)
+    if found:
+        return checked_id(found["id"], "group id")
+    guarded(admin.create_group, {"name": name}, parent=parent_id, skip_exists=True)
+    return _child_group(admin, parent_id, name)
+
+
+def ensure_role_groups(admin: KeycloakAdmin, organization_id: str) -> dict[str, str]:
+    """{role: group id} of the employer's role groups, creating the missing ones."""
+    organization_id = checked_id(organization_id, "organization id")
+    with _group_lock:
+        root = _child_group(admin, None, EMPLOYERS_GROUP)
+        employer = _child_group(admin, root, organization_id)
+        return {role: _child_group(admin, employer, role) for role in EMPLOYER_ROLES}
+
+
+def employer_roles_of(admin: KeycloakAdmin, organization_id: str, user_id: str) -> set[str]:
+    """The roles this user holds at this employer."""
+    prefix = f"/{EMPLOYERS_GROUP}/{checked_id(organization_id, 'organization id')}/"
+    groups = guarded(admin.get_user_groups, checked_id(user_id, "user id"), query={"max": 1000})
+    return {g["path"][len(prefix):] for g in groups
+            if g.get("path", "").startswith(prefix) and g["path"][len(prefix):] in EMPLOYER_ROLES}
+
+
+def grant_employer_roles(admin: KeycloakAdmin, organization_id: str, user_id: str, roles) -> None:
+    """Make a member of the employer manager or superuser there (and nowhere else)."""
+    user_id = checked_id(user_id, "user id")
+    unknown = sorted(set(roles) - set(EMPLOYER_ROLES))
+    if unknown:
+        raise KeycloakAdminError(f"unknown employer role(s): {', '.join(unknown)}; known: {', '.join(EMPLOYER_ROLES)}")
+    if checked_id(organization_id, "organization id") not in user_organization_ids(admin, user_id):
+        raise NotFound(f"user {user_id} is not a member of organization {organization_id}: no role there")
+    groups = ensure_role_groups(admin, organization_id)
+    for role in dict.fromkeys(roles):
+        guarded(admin.group_user_add, user_id, groups[role])  # idempotent in Keycloak
+
+
+def delete_employer(admin: KeycloakAdmin, organization_id: str) -> None:
+    """Delete the organization and its role groups: nobody keeps a role at a deleted employer."""
+    organization_id = checked_id(organization_id, "organization id")
+    guarded(admin.delete_organization, organization_id)
+    _delete_role_groups(admin, organization_id)
+
+
+def _delete_role_groups(admin: KeycloakAdmin, organization_id: str) -> None:
+    root = next((g for g in guarded(admin.get_groups, query={"search": EMPLOYERS_GROUP, "exact": "true"})
+                 if g.get("path") == f"/{EMPLOYERS_GROUP}"), None)
+    if root is None:
+        return
+    for group in guarded(admin.get_group_children, checked_id(root["id"], "group id"),
+                         query={"search": organization_id, "exact": "true", "max": 10}):
+        if group["name"] == organization_id:
+            guarded(admin.delete_group, checked_id(group["id"], "group id"))
+
+
+def prune_role_groups(admin: KeycloakAdmin) -> list[str]:
+    """Remove what a deletion in the admin console leaves behind: the role groups of organizations that
+    no longer exist, and roles of people who are no longer members. Returns what was removed."""
+    existing = {o["id"] for o in list_organizations(admin)}
+    removed = []
+    root = next((g for g in guarded(admin.get_groups, query={"search": EMPLOYERS_GROUP, "exact": "true"})
+                 if g.get("path") == f"/{EMPLOYERS_GROUP}"), None)
+    if root is None:
+        return removed
+    for group in guarded(admin.get_group_children, checked_id(root["id"], "group id"), query={"max": 10000}):
+        if not is_id(group["name"]):
+            continue
+        if group["name"] not in existing:
+            guarded(admin.delete_group, checked_id(group["id"], "group id"))
+            removed.append(f"groups of deleted organization {group['name']}")
+            continue
+        members = {m["id"] for m in organization_members(admin, group["name"])}
+        for role_group in guarded(admin.get_group_children, checked_id(group["id"], "group id")):
+            for user in guarded(admin.get_group_members, checked_id(role_group["id"], "group id")):
+                if user["id"] not in members:
+                    guarded(admin.group_user_remove, checked_id(user["id"], "user id"), role_group["id"])
+                    removed.append(f"{role_group['name']} of {user.get('email', user['id'])} at {group['name']}")
+    return removed
+
+
+def revoke_employer_roles(admin: KeycloakAdmin, organization_id: str, user_id: str, roles=EMPLOYER_ROLES) -> None:
+    user_id = checked_id(user_id, "user id")
+    groups = ensure_role_groups(admin, organization_id)
+    held = employer_roles_of(admin, organization_id, user_id)
+    for role in roles:
+        if role in held:
+            guarded(admin.group_user_remove, user_id, groups[role])
+
+
+# --------------------------------------------------------------------------------------------
 # Invitations. Keycloak's invitation carries no role, so the role someone is invited with is
-# kept on the organization as attribute "invite:<email>" = [role]. When that person shows up
-# as a member (they registered through the link), apply_invited_roles() grants the role and
-# renames the attribute to "accepted:<email>" = [role, date] - which is also how "accepted"
-# invitations are listed (Keycloak deletes an invitation once it is used).
+# kept on the organization as attribute "invite:<invitation id>" = [role, email, user id or "",
+# expiresAt]: bound to that one invitation, not to the e-mail address.
+#
+# Order, so that an interruption at any step leaves nothing that grants a role:
+#   invite:  send the invitation first, then record its role under its id; if recording fails,
+#            the invitation is deleted again. Dying in between leaves an invitation without a
+#            role record: accepting it makes a plain member, nothing more.
+#   revoke:  forget the record first, then delete the invitation.
+#   resend:  Keycloak replaces the invitation (new id); the record moves to the new id.
+#
+# "Accepted" versus "deleted": Keycloak deletes an invitation both when it is used and when it is
+# revoked, and records no trace of which. A record counts as accepted only when (1) its invitation
+# id is no longer in Keycloak's list (neither pending nor expired), (2) a member of this employer
+# now has exactly the invited e-mail, and (3) that member is the invited account: for an invitation
+# of an existing account, the recorded user id; otherwise an account created while the invitation
+# was valid (registering through the link creates it). Every other way our code adds a member
+# (ensure_user: imports, demo) first discards the records for that e-mail, so a later import of
+# the same address does not pick up the role. A record whose invitation is gone and that does not
+# meet (2) and (3) grants nothing and is removed.
 
 INVITE_ROLES = {"manager": ("manager",), "superuser": ("manager", "superuser")}
 _PENDING, _ACCEPTED = "invite:", "accepted:"
-_role_lock = __import__("threading").Lock()  # read-modify-write of the attributes, per process
+_role_lock = threading.Lock()  # read-modify-write of the attributes, per process
 
 
 def _update_role_records(admin: KeycloakAdmin, organization_id: str, change) -> None:
@@ -304,87 +519,148 @@ def _update_role_records(admin: KeycloakAdmin, organization_id: str, change) -> 
         if change(attributes, organization) is False:
             return
         organization["attributes"] = attributes
-        _raw(admin, "PUT", f"organizations/{organization_id}", form=organization, what="organization update")
+        _raw(admin, "PUT", _org(organization_id), form=organization, what="organization update")
 
 
-def record_invited_roles(admin: KeycloakAdmin, organization_id: str, roles_by_email: dict[str, str],
-                         redirect_url: str | None = None) -> None:
-    """Remember the role of each invited e-mail (one update for many: the fast path).
-
-    redirect_url becomes the organization's redirect URL: where Keycloak sends the invitee after
-    registering and setting up 2FA - the portal's /invitations/welcome, which grants the role.
-    """
-    for role in roles_by_email.values():
-        if role not in INVITE_ROLES:
-            raise KeycloakAdminError(f"unknown invitation role {role!r}; known: {', '.join(INVITE_ROLES)}")
-
-    def change(attributes, organization):
-        for email, role in roles_by_email.items():
-            attributes[_PENDING + email.lower()] = [role]
-        if redirect_url:
-            organization["redirectUrl"] = redirect_url
-
-    # The lock covers one process; another process (a second portal worker, the CLI) may write the
-    # same organization at the same moment and overwrite us, so read back and write again if needed.
+def _verified_update(admin: KeycloakAdmin, organization_id: str, change, done) -> None:
+    """The lock covers one process; another process (a second portal worker, the CLI) may write the
+    same organization at the same moment and overwrite us, so read back and write again if needed."""
     for _ in range(3):
         _update_role_records(admin, organization_id, change)
-        attributes = organization_by_id(admin, organization_id).get("attributes") or {}
-        if all(attributes.get(_PENDING + email.lower()) == [role] for email, role in roles_by_email.items()):
+        if done(organization_by_id(admin, organization_id).get("attributes") or {}):
             return
     raise KeycloakAdminError("the invited role could not be recorded (concurrent updates); try again")
 
 
-def forget_invited_role(admin: KeycloakAdmin, organization_id: str, email: str) -> None:
+def set_redirect_url(admin: KeycloakAdmin, organization_id: str, redirect_url: str) -> None:
+    """Where Keycloak sends an invitee after registering: the portal's /invitations/welcome."""
     def change(attributes, organization):
-        return attributes.pop(_PENDING + email.lower(), None) is not None
+        if organization.get("redirectUrl") == redirect_url:
+            return False
+        organization["redirectUrl"] = redirect_url
+
+    _update_role_records(admin, organization_id, change)
+
+
+def _record_value(invitation: dict, role: str, existing_user_id: str) -> list[str]:
+    """[role, e-mail, invited existing account id or "", expiresAt, sentDate] (epoch seconds)."""
+    return [role, invitation["email"].lower(), existing_user_id or "", str(invitation.get("expiresAt") or ""),
+            str(invitation.get("sentDate") or "")]
+
+
+def record_invited_role(admin: KeycloakAdmin, organization_id: str, invitation: dict, role: str,
+                        existing_user_id: str = "") -> None:
+    """Bind the role to this one invitation (by its id)."""
+    if role not in INVITE_ROLES:
+        raise KeycloakAdminError(f"unknown invitation role {role!r}; known: {', '.join(INVITE_ROLES)}")
+    key = _PENDING + checked_id(invitation["id"], "invitation id")
+    value = _record_value(invitation, role, existing_user_id)
+
+    def change(attributes, organization):
+        attributes[key] = value
+
+    _verified_update(admin, organization_id, change, lambda attributes: attributes.get(key) == value)
+
+
+def record_invited_roles(admin: KeycloakAdmin, organization_id: str, records: list[tuple[dict, str, str]]) -> None:
+    """Many records in one update (bulk invitations): [(invitation, role, existing user id)]."""
+    values = {}
+    for invitation, role, existing_user_id in records:
+        if role not in INVITE_ROLES:
+            raise KeycloakAdminError(f"unknown invitation role {role!r}; known: {', '.join(INVITE_ROLES)}")
+        values[_PENDING + checked_id(invitation["id"], "invitation id")] = _record_value(invitation, role, existing_user_id)
+
+    def change(attributes, organization):
+        attributes.update(values)
+
+    _verified_update(admin, organization_id, change, lambda a: all(a.get(k) == v for k, v in values.items()))
+
+
+def forget_invited_role(admin: KeycloakAdmin, organization_id: str, invitation_id: str) -> None:
+    key = _PENDING + checked_id(invitation_id, "invitation id")
+
+    def change(attributes, organization):
+        return attributes.pop(key, None) is not None
+
+    _update_role_records(admin, organization_id, change)
+
+
+def discard_role_records(admin: KeycloakAdmin, organization_id: str, email: str) -> None:
+    """Drop the pending role records of an e-mail (the person joins by another way than its invitation)."""
+    email = email.lower()
+
+    def change(attributes, organization):
+        stale = [k for k, v in attributes.items() if k.startswith(_PENDING) and len(v) > 1 and v[1] == email]
+        for key in stale:
+            attributes.pop(key)
+        return bool(stale)
 
     _update_role_records(admin, organization_id, change)
 
 
 def invited_roles(organization: dict) -> dict[str, dict]:
-    """{email: {"role":..., "accepted": date|None}} from an organization representation."""
+    """{invitation id: {"role", "email", "user_id", "expires", "accepted": date|None}} from an organization."""
     records = {}
     for key, values in (organization.get("attributes") or {}).items():
-        if key.startswith(_PENDING) and values:
-            records[key[len(_PENDING):]] = {"role": values[0], "accepted": None}
-        elif key.startswith(_ACCEPTED) and values:
-            records[key[len(_ACCEPTED):]] = {"role": values[0], "accepted": values[1] if len(values) > 1 else ""}
+        for prefix, accepted in ((_PENDING, False), (_ACCEPTED, True)):
+            if key.startswith(prefix) and is_id(key[len(prefix):]) and len(values) >= 2:
+                padded = list(values) + ["", "", "", "", ""]
+                records[key[len(prefix):]] = {
+                    "role": padded[0], "email": padded[1], "user_id": padded[2],
+                    "expires": padded[3] if not accepted else "", "sent": padded[4] if not accepted else "",
+                    "accepted": padded[3] if accepted else None}
     return records
 
 
-def apply_invited_roles(admin: KeycloakAdmin, organization_id: str) -> list[str]:
-    """Grant the recorded role to every invited person who has since become a member."""
-    from datetime import datetime, timezone
+def _invited_account(record: dict, member: dict | None) -> bool:
+    """Is this member the account the record's invitation was for? See the comment above."""
+    if member is None:
+        return False
+    if record["user_id"]:
+        return member.get("id") == record["user_id"]
+    created = (member.get("createdTimestamp") or 0) / 1000
+    expires, sent = float(record["expires"] or 0), float(record.get("sent") or 0)
+    # registering through the link creates the account between sending and expiry (a minute of clock slack)
+    return bool(expires and sent) and sent - 60 <= created <= expires + 60
 
-    organization = organization_by_id(admin, organization_id)
-    pending = {email: r for email, r in invited_roles(organization).items() if r["accepted"] is None}
+
+def apply_invited_roles(admin: KeycloakAdmin, organization_id: str) -> list[str]:
+    """Grant the recorded role of every used invitation; remove records whose invitation is gone unused."""
+    organization_id = checked_id(organization_id, "organization id")
+    pending = {i: r for i, r in invited_roles(organization_by_id(admin, organization_id)).items() if r["accepted"] is None}
     if not pending:
         return []
+    live = {invitation["id"] for invitation in list_invitations(admin, organization_id)}
+    gone = {i: r for i, r in pending.items() if i not in live}
+    if not gone:
+        return []
     members = {(m.get("email") or "").lower(): m for m in organization_members(admin, organization_id)}
-    granted: dict[str, str] = {}
-    for email, record in pending.items():
-        member = members.get(email)
-        if member:
-            roles = [guarded(admin.get_realm_role, role) for role in INVITE_ROLES.get(record["role"], ())]
-            guarded(admin.assign_realm_roles, user_id=member["id"], roles=roles)
-            granted[email] = record["role"]
-    if granted:
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    granted, stale = {}, []
+    for invitation_id, record in gone.items():
+        member = members.get(record["email"])
+        if _invited_account(record, member):
+            grant_employer_roles(admin, organization_id, member["id"], INVITE_ROLES.get(record["role"], ()))
+            granted[invitation_id] = (record, member["id"])
+        else:
+            stale.append(invitation_id)
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-        def change(attributes, organization):
-            for email, role in granted.items():
-                attributes.pop(_PENDING + email, None)
-                attributes[_ACCEPTED + email] = [role, now]
+    def change(attributes, organization):
+        for invitation_id in stale:
+            attributes.pop(_PENDING + invitation_id, None)
+        for invitation_id, (record, user_id) in granted.items():
+            attributes.pop(_PENDING + invitation_id, None)
+            attributes[_ACCEPTED + invitation_id] = [record["role"], record["email"], user_id, now]
 
-        _update_role_records(admin, organization_id, change)
-    return sorted(granted)
+    _update_role_records(admin, organization_id, change)
+    return sorted(record["email"] for record, _ in granted.values())
 
 
 def apply_invited_role_for_user(admin: KeycloakAdmin, user_id: str) -> list[str]:
-    """For a sign-in hook: grant the invited role(s) of this user in each of their employers."""
+    """For the welcome page: grant the invited role(s) of this user in each of their employers."""
     granted = []
-    for organization in guarded(admin.get_user_organizations, user_id):
-        granted += apply_invited_roles(admin, organization["id"])
+    for organization_id in user_organization_ids(admin, user_id):
+        granted += apply_invited_roles(admin, organization_id)
     return granted
 
 
@@ -392,7 +668,7 @@ def send_invitation(admin: KeycloakAdmin, organization_id: str, email: str, firs
     """Keycloak's organization invitation: a registration link valid for the realm's admin
     action-token lifespan (3 days). Keycloak keeps nothing when the e-mail cannot be sent."""
     try:
-        _raw(admin, "POST", f"organizations/{organization_id}/members/invite-user", what=f"invite {email}",
+        _raw(admin, "POST", (*_org(organization_id), "members", "invite-user"), what=f"invite {email}",
              form={"email": email, "firstName": first_name, "lastName": last_name})
     except NotFound:
         raise
@@ -413,22 +689,42 @@ def welcome_url(portal_url: str) -> str:
 
 
 def invite(admin: KeycloakAdmin, organization_id: str, *, email: str, first_name: str, last_name: str,
-           role: str = "manager", check_member: bool = True, redirect_url: str | None = None) -> None:
-    """Invite one person with a role: record the role, then send; undo the record on failure."""
+           role: str = "manager", check_member: bool = True, redirect_url: str | None = None,
+           existing_account: bool = False) -> dict:
+    """Invite one person with a role: send, then bind the role to the invitation's id.
+
+    An address that already has an account is refused (ExistingAccount) unless existing_account:
+    inviting someone who works for another employer into this one must be an explicit act.
+    Returns the invitation."""
+    organization_id = checked_id(organization_id, "organization id")
     if role not in INVITE_ROLES:
         raise KeycloakAdminError(f"unknown invitation role {role!r}; known: {', '.join(INVITE_ROLES)}")
     if check_member and find_member_by_email(admin, organization_id, email):
         raise AlreadyMember(f"{email} is already a member of this employer")
     if check_member and list_invitations(admin, organization_id, email=email):
         raise InvitationExists(f"{email} already has an invitation to this employer; use resend")
-    record_invited_roles(admin, organization_id, {email: role}, redirect_url=redirect_url)
+    account = guarded(find_user_by_email, admin, email)
+    if account and not existing_account:
+        raise ExistingAccount(f"{email} already has an account (possibly at another employer); inviting it into "
+                              "this employer must be explicit (--existing-account)")
+    if redirect_url:
+        set_redirect_url(admin, organization_id, redirect_url)
+    send_invitation(admin, organization_id, email, first_name, last_name)
+    invitation = None
     try:
-        send_invitation(admin, organization_id, email, first_name, last_name)
-    except InvitationExists:
-        raise  # the earlier invitation stays, with the role just recorded
-    except KeycloakAdminError:
-        forget_invited_role(admin, organization_id, email)
+        invitation = next(iter(list_invitations(admin, organization_id, email=email, status="PENDING")), None)
+        if invitation is None:
+            raise KeycloakAdminError(f"the invitation for {email} was sent but is not listed; try again")
+        record_invited_role(admin, organization_id, invitation, role, account["id"] if account else "")
+    except BaseException:
+        if invitation is not None:  # no invitation may stay without its role record... nor grant one
+            try:
+                _raw(admin, "DELETE", (*_org(organization_id), "invitations", checked_id(invitation["id"])),
+                     what="undo invitation")
+            except KeycloakAdminError:
+                pass
         raise
+    return invitation
 
 
 def list_invitations(admin: KeycloakAdmin, organization_id: str, *, status: str | None = None,
@@ -442,7 +738,7 @@ def list_invitations(admin: KeycloakAdmin, organization_id: str, *, status: str 
         params["email"] = email
     while True:
         params["first"] = first
-        page = _raw(admin, "GET", f"organizations/{organization_id}/invitations", what="invitations", **params).json()
+        page = _raw(admin, "GET", (*_org(organization_id), "invitations"), what="invitations", **params).json()
         found += page
         if len(page) < params["max"]:
             break
@@ -458,40 +754,56 @@ def invitation_overview(admin: KeycloakAdmin, organization_id: str) -> list[dict
     roles = invited_roles(organization_by_id(admin, organization_id))
     rows = []
     for invitation in list_invitations(admin, organization_id):
-        email = invitation["email"].lower()
+        record = roles.get(invitation["id"], {})
         rows.append({"id": invitation["id"], "email": invitation["email"],
                      "firstName": invitation.get("firstName") or "", "lastName": invitation.get("lastName") or "",
-                     "status": invitation["status"].lower(), "role": roles.get(email, {}).get("role", ""),
+                     "status": invitation["status"].lower(), "role": record.get("role", ""),
                      "sentDate": invitation.get("sentDate"), "expiresAt": invitation.get("expiresAt")})
-    for email, record in roles.items():
+    for record in roles.values():
         if record["accepted"] is not None:
-            rows.append({"id": None, "email": email, "firstName": "", "lastName": "", "status": "accepted",
+            rows.append({"id": None, "email": record["email"], "firstName": "", "lastName": "", "status": "accepted",
                          "role": record["role"], "sentDate": None, "expiresAt": None, "acceptedAt": record["accepted"]})
     return rows
 
 
 def get_invitation(admin: KeycloakAdmin, organization_id: str, invitation_id: str) -> dict:
     """One invitation, looked up under this organization only (another employer's id is not found)."""
-    return _raw(admin, "GET", f"organizations/{organization_id}/invitations/{invitation_id}", what="invitation").json()
+    return _raw(admin, "GET", (*_org(organization_id), "invitations", checked_id(invitation_id, "invitation id")),
+                what="invitation").json()
 
 
 def resend_invitation(admin: KeycloakAdmin, organization_id: str, invitation_id: str) -> None:
-    """A new e-mail with a new 3-day link; Keycloak replaces the invitation (new id)."""
+    """A new e-mail with a new 3-day link; Keycloak replaces the invitation (new id), the role record moves."""
+    organization_id = checked_id(organization_id, "organization id")
+    invitation_id = checked_id(invitation_id, "invitation id")
+    old = get_invitation(admin, organization_id, invitation_id)
+    record = invited_roles(organization_by_id(admin, organization_id)).get(invitation_id)
     try:
-        _raw(admin, "POST", f"organizations/{organization_id}/invitations/{invitation_id}/resend", what="resend")
+        _raw(admin, "POST", (*_org(organization_id), "invitations", invitation_id, "resend"), what="resend")
     except (NotFound, KeycloakRefused, KeycloakUnreachable):
         raise
     except KeycloakAdminError as exc:
         if "send" in str(exc).lower():
             raise MailNotSent(f"the invitation e-mail could not be sent (is SMTP up?): {exc}") from exc
         raise
+    if record is None or record["accepted"] is not None:
+        return
+    renewed = next((i for i in list_invitations(admin, organization_id, email=old["email"], status="PENDING")), None)
+    if renewed is None or renewed["id"] == invitation_id:
+        if renewed is not None:
+            record_invited_role(admin, organization_id, renewed, record["role"], record["user_id"])
+        return
+    record_invited_role(admin, organization_id, renewed, record["role"], record["user_id"])
+    forget_invited_role(admin, organization_id, invitation_id)
 
 
 def revoke_invitation(admin: KeycloakAdmin, organization_id: str, invitation_id: str) -> str:
-    """Delete the invitation (its link stops working) and forget its role; returns the e-mail."""
+    """Forget the invitation's role, then delete it (its link stops working); returns the e-mail."""
+    organization_id = checked_id(organization_id, "organization id")
+    invitation_id = checked_id(invitation_id, "invitation id")
     invitation = get_invitation(admin, organization_id, invitation_id)
-    _raw(admin, "DELETE", f"organizations/{organization_id}/invitations/{invitation_id}", what="revoke")
-    forget_invited_role(admin, organization_id, invitation["email"])
+    forget_invited_role(admin, organization_id, invitation_id)
+    _raw(admin, "DELETE", (*_org(organization_id), "invitations", invitation_id), what="revoke")
     return invitation["email"]
 
 
@@ -508,6 +820,7 @@ def create_employee(admin: KeycloakAdmin, organization_id: str, *, email: str, f
     """Create, link to the employer, give the employee role and send the welcome e-mail."""
     from keycloak.exceptions import KeycloakConnectionError
 
+    organization_id = checked_id(organization_id, "organization id")
     user_id = guarded(ensure_user, admin, email=email, first_name=first_name, last_name=last_name,
                       roles=["employee"], organization_id=organization_id,
                       attributes={"birthDate": birth_date, "mobile": mobile})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -25,14 +25,20 @@ def utcnow() -> datetime:
 
 
 class Employer(db.Model):
-    """A client company of the arbodienst; one Keycloak organization."""
+    """A client company of the arbodienst; one Keycloak organization, matched by its id only.
+
+    keycloak_org_id is the only key the portal matches on (unique; a recreated organization with the
+    same name has a new id and sees nothing of its predecessor). A row without it matches nobody
+    until bound (`flask bind-employer`). The alias is for display only."""
 
     __tablename__ = "employer"
+    __table_args__ = (CheckConstraint("keycloak_org_id IS NULL OR length(keycloak_org_id) = 36",
+                                      name="ck_employer_keycloak_org_id_is_an_id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(200))
-    keycloak_org_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    keycloak_org_alias: Mapped[str | None] = mapped_column(String(200))
+    keycloak_org_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    keycloak_org_alias: Mapped[str | None] = mapped_column(String(200))  # display only, never matched
     # contractual working days per week are the same for everyone here; used for the absence percentage
     employees: Mapped[list["Employee"]] = relationship(back_populates="employer", order_by="Employee.name")
 

@@ -16,7 +16,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app import access, notifications
-from app.auth import roles_required
 from app.documents import UploadRejected, store_document
 from app.extensions import db
 from app.models import Audience, Document, DocumentKind, Employee, Employer
@@ -37,7 +36,7 @@ class DocumentForm(FlaskForm):
 
 
 @bp.route("")
-@roles_required("physician", "staff")
+@access.require("physician", "staff")
 def index():
     viewer = access.current_viewer()
     ids = access.served_employer_ids(viewer)
@@ -46,7 +45,7 @@ def index():
 
 
 @bp.route("/employees/<employee_id>/documents/new", methods=["GET", "POST"])
-@roles_required("physician", "staff")
+@access.require("physician", "staff")
 def new_document(employee_id: str):
     viewer = access.current_viewer()
     employee, _ = access.employee_or_404(viewer, employee_id, allowed=(access.PROFESSIONAL,))
@@ -75,6 +74,31 @@ def _notify(document: Document) -> str:
         current_app.logger.warning("new-document e-mail for %s not sent", document.id, exc_info=True)
         return _("Document opgeslagen, maar de e-mail aan de werknemer kon niet worden verstuurd.")
     return _("Document opgeslagen en de werknemer is per e-mail geïnformeerd.")
+
+
+@bp.cli.command("bind-employer")
+@click.option("--employer", "employer_ref", required=True, help="The portal's employer id or name.")
+@click.option("--organization-id", required=True, help="The Keycloak organization id (provision employer list).")
+def bind_employer_command(employer_ref: str, organization_id: str):
+    """Bind a portal employer to its Keycloak organization by id (the only key the portal matches on).
+
+    Employers from before migration 0002 that had only an alias match nobody until bound here."""
+    from app.keycloak_ids import InvalidId, checked_id
+
+    try:
+        organization_id = checked_id(organization_id, "organization id")
+    except InvalidId as exc:
+        raise click.UsageError(str(exc)) from exc
+    employer = db.session.get(Employer, employer_ref) or db.session.scalar(
+        db.select(Employer).where(Employer.name == employer_ref))
+    if employer is None:
+        raise click.UsageError(f"no employer {employer_ref!r} in the portal")
+    taken = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == organization_id))
+    if taken is not None and taken.id != employer.id:
+        raise click.UsageError(f"organization {organization_id} is already bound to employer {taken.name!r}")
+    employer.keycloak_org_id = organization_id
+    db.session.commit()
+    click.echo(f"employer {employer.name} ({employer.id}) bound to organization {organization_id}")
 
 
 @bp.cli.command("add-document")

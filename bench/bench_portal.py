@@ -28,10 +28,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+BENCH_ORG = "b0b0b0b0-0000-4000-8000-00000000be0c"  # the bench employer's (made-up) organization id
+# session users as app.auth.session_user_from_claims builds them
 MANAGER = {"sub": "bench-manager", "sid": "bench-sid-manager", "email": "manager@bench.example", "name": "Bench Manager",
-           "roles": ["manager"], "organizations": {"bench-bv": {"id": "org-bench"}}}
+           "roles": [], "employers": {BENCH_ORG: {"alias": "bench-bv", "roles": ["manager"]}}}
 EMPLOYEE = {"sub": "bench-employee-0", "sid": "bench-sid-employee", "email": "e0@bench.example", "name": "Werknemer 0",
-            "roles": ["employee"], "organizations": {"bench-bv": {"id": "org-bench"}}}
+            "roles": ["employee"], "employers": {}}
 
 
 def free_port() -> int:
@@ -52,7 +54,7 @@ def prepare(env: dict, employees: int) -> dict[str, str]:
     app = create_app()
     today = date.today()
     with app.app_context():
-        employer = Employer(name="Bench BV", keycloak_org_id="org-bench", keycloak_org_alias="bench-bv")
+        employer = Employer(name="Bench BV", keycloak_org_id=BENCH_ORG, keycloak_org_alias="bench-bv")
         db.session.add(employer)
         db.session.flush()
         for i in range(employees):

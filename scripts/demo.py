@@ -21,19 +21,23 @@ def provision_demo(settings: Settings, realm: str | None = None, app_data: bool 
     returns what a person needs to sign in."""
     from app.demo_data import DEMO_EMPLOYEES
 
+    # a dev realm imported by an older checkout lacks the portal's groups mapper (import skips existing realms)
+    keycloak_admin.ensure_employer_roles_mapper(keycloak_admin.master_admin(settings, "master"), realm or settings.realm)
     admin = keycloak_admin.realm_admin(settings, realm)
     org_id = keycloak_admin.ensure_organization(admin, *DEMO_EMPLOYER)
+    # manager and superuser of EK88 only: groups /werkgevers/<EK88's id>/..., not realm roles
     user_ids = {DEMO_MANAGER["email"]: keycloak_admin.ensure_user(
         admin, email=DEMO_MANAGER["email"], first_name=DEMO_MANAGER["first_name"],
-        last_name=DEMO_MANAGER["last_name"], roles=["manager", "superuser"], organization_id=org_id,
-        password=DEMO_MANAGER["password"],
+        last_name=DEMO_MANAGER["last_name"], roles=[], employer_roles=["manager", "superuser"],
+        organization_id=org_id, password=DEMO_MANAGER["password"],
+        existing_account=True,  # the demo's own accounts: (re)joining the demo employer is intended
     )}
     for person in DEMO_EMPLOYEES:
         user_ids[person["email"]] = keycloak_admin.ensure_user(
             admin, email=person["email"], first_name=person["first_name"], last_name=person["last_name"],
             roles=["employee"], organization_id=org_id,
             attributes={"birthDate": person["birth_date"], "mobile": person["mobile"]},
-            password=DEMO_EMPLOYEE_PASSWORD,
+            password=DEMO_EMPLOYEE_PASSWORD, existing_account=True,
         )
     physician_id = keycloak_admin.ensure_user(
         admin, email=DEMO_PHYSICIAN["email"], first_name=DEMO_PHYSICIAN["first_name"],

@@ -6,6 +6,10 @@
     python -m scripts.provision invite --email marco@ek88.nl --first-name Marco --last-name "van Basten" --employer EK88
     python -m scripts.provision invitations list --employer EK88 --json
     python -m scripts.provision import hr-export.csv --dry-run
+    python -m scripts.provision roles grant --employer EK88 --email marco@ek88.nl --role superuser
+
+Roles manager and superuser hold for one employer (Keycloak organization groups). Adding an account
+that already exists to an employer (e.g. someone of another employer) needs --existing-account.
 
 All Keycloak work goes through app.keycloak_admin (python-keycloak). Settings come from the
 environment (app.config); --realm picks another realm.
@@ -44,11 +48,12 @@ EXIT_CONFLICT = 6      # already exists: already invited, already a member
 EXIT_CODES_HELP = """exit codes:
   0  ok (also: nothing to change)
   1  some rows or items failed (the rest is done; re-run to finish, nothing is duplicated)
-  2  usage error or bad input (invalid e-mail, unknown employer or role, malformed CSV)
+  2  usage error or bad input (invalid e-mail, unknown employer or role, malformed CSV, an id that is
+     not a Keycloak id - nothing is sent to Keycloak then)
   3  Keycloak unreachable
   4  Keycloak refused the credentials or the operation
   5  e-mail could not be sent (SMTP down); nothing was kept
-  6  already exists (pending invitation, already a member)"""
+  6  already exists (pending invitation, already a member, or an existing account without --existing-account)"""
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -175,8 +180,11 @@ def cmd_invite(args) -> int:
     admin = _admin(args)
     employer = _employer(admin, args.employer)
     ka.invite(admin, employer["id"], email=email, first_name=args.first_name.strip(),
-              last_name=args.last_name.strip(), role=args.role,
+              last_name=args.last_name.strip(), role=args.role, existing_account=args.existing_account,
               redirect_url=ka.welcome_url(args.portal_url or load_settings().portal_url))
+    if args.existing_account:
+        console.print(f"Let op: bestaand account {escape(email)} uitgenodigd voor {escape(employer['name'])} "
+                      "(--existing-account).")
     console.print(f"Uitnodiging verstuurd aan {escape(email)} voor {escape(employer['name'])} als {args.role} "
                   "(link 3 dagen geldig).")
     return EXIT_OK
@@ -243,16 +251,93 @@ def cmd_invitations_apply_roles(args) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# per-employer roles
+
+def _member(admin, employer: dict, email: str) -> dict:
+    member = ka.find_member_by_email(admin, employer["id"], email.strip().lower())
+    if member is None:
+        raise Usage(f"{email} is geen lid van {employer['name']}")
+    return member
+
+
+def cmd_roles_grant(args) -> int:
+    admin = _admin(args)
+    employer = _employer(admin, args.employer)
+    member = _member(admin, employer, args.email)
+    ka.grant_employer_roles(admin, employer["id"], member["id"], ka.INVITE_ROLES[args.role])
+    console.print(f"{escape(args.email)} is nu {args.role} van {escape(employer['name'])} (alleen daar).")
+    return EXIT_OK
+
+
+def cmd_roles_revoke(args) -> int:
+    admin = _admin(args)
+    employer = _employer(admin, args.employer)
+    member = _member(admin, employer, args.email)
+    ka.revoke_employer_roles(admin, employer["id"], member["id"])
+    console.print(f"{escape(args.email)} heeft geen rol meer bij {escape(employer['name'])}.")
+    return EXIT_OK
+
+
+def cmd_roles_prune(args) -> int:
+    removed = ka.prune_role_groups(_admin(args))
+    for line in removed:
+        console.print(f"verwijderd: {escape(line)}")
+    console.print(f"{len(removed)} rol(len) opgeruimd.")
+    return EXIT_OK
+
+
+def cmd_employer_delete(args) -> int:
+    admin = _admin(args)
+    employer = _employer(admin, args.name)
+    ka.delete_employer(admin, employer["id"])
+    console.print(f"Werkgever {escape(employer['name'])} ({employer['id']}) en zijn rollen verwijderd.")
+    return EXIT_OK
+
+
+def cmd_roles_migrate(args) -> int:
+    """Realm roles manager/superuser held for every employer; they grant nothing any more. A holder
+    who is a member of exactly one employer gets the same role there; holders in several employers
+    are listed for an explicit `roles grant` per employer (guessing would recreate the leak)."""
+    admin = _admin(args)
+    names = {o["id"]: o["name"] for o in ka.list_organizations(admin)}
+    ambiguous, granted = [], []
+    for role in ka.EMPLOYER_ROLES:
+        try:
+            holders = ka.guarded(admin.get_realm_role_members, role)
+        except KeycloakError:
+            continue  # the realm has no such role (any more)
+        for user in holders:
+            organizations = sorted(ka.user_organization_ids(admin, user["id"]))
+            if len(organizations) == 1:
+                if not args.dry_run:
+                    ka.grant_employer_roles(admin, organizations[0], user["id"], ka.INVITE_ROLES[role])
+                granted.append((user.get("email", user["id"]), role, names.get(organizations[0], organizations[0])))
+            else:
+                ambiguous.append((user.get("email", user["id"]), role, [names.get(o, o) for o in organizations]))
+    for email, role, employer in granted:
+        console.print(f"{'zou ' if args.dry_run else ''}{escape(email)}: {role} van {escape(employer)}")
+    for email, role, employers in ambiguous:
+        console.print(f"NIET overgezet: {escape(email)} ({role}) is lid van {escape(', '.join(employers) or 'geen werkgever')}; "
+                      "kies per werkgever met 'roles grant'.")
+    return EXIT_PARTIAL if ambiguous else EXIT_OK
+
+
+# --------------------------------------------------------------------------------------------
 # import
 
-def _import_row(admin, employer_id: str, row: rows.Row, client_id: str | None, redirect_uri: str | None) -> str:
-    """Bring one person in line; returns what happened ("created", "invited", "unchanged ...")."""
+def _import_row(admin, employer_id: str, row: rows.Row, client_id: str | None, redirect_uri: str | None,
+                existing_account: bool = False) -> str:
+    """Bring one person in line; returns what happened ("created", "invited", "unchanged ...").
+
+    An address with an account that is not yet a member of this employer is refused (the row fails
+    with the reason) unless existing_account: joining a second employer is an explicit act."""
     if row.role == "employee":
         user = ka.guarded(ka.find_user_by_email, admin, row.email)
         if user:
+            member = employer_id in ka.user_organization_ids(admin, user["id"])
             ka.guarded(ka.ensure_user, admin, email=row.email, first_name=row.first_name, last_name=row.last_name,
-                       roles=["employee"], organization_id=employer_id)
-            return "unchanged (account bestond al)"
+                       roles=["employee"], organization_id=employer_id, existing_account=existing_account)
+            return "unchanged (account bestond al)" if member else "added (bestaand account toegevoegd)"
         ka.create_employee(admin, employer_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
                            birth_date=row.birth_date, mobile=row.mobile, client_id=client_id, redirect_uri=redirect_uri)
         return "created"
@@ -261,7 +346,8 @@ def _import_row(admin, employer_id: str, row: rows.Row, client_id: str | None, r
     if ka.list_invitations(admin, employer_id, email=row.email):
         return "unchanged (al uitgenodigd)"
     ka.invite(admin, employer_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
-              role=row.role, check_member=False, redirect_url=ka.welcome_url(load_settings().portal_url))
+              role=row.role, check_member=False, redirect_url=ka.welcome_url(load_settings().portal_url),
+              existing_account=existing_account)
     return "invited"
 
 
@@ -306,7 +392,7 @@ def cmd_import(args) -> int:
             employer_id = by_name[row.employer.lower()]["id"]
             if args.dry_run:
                 return _planned(admin, employer_id, row)
-            return _import_row(admin, employer_id, row, client_id, redirect_uri)
+            return _import_row(admin, employer_id, row, client_id, redirect_uri, args.existing_account)
 
         with ThreadPoolExecutor(max_workers=max(1, min(args.workers, 16))) as pool:
             futures = {pool.submit(one, row): row for row in work}
@@ -395,6 +481,8 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("name", help="employer name, e.g. EK88")
     create.add_argument("--domain", required=True, help="the employer's e-mail domain, e.g. ek88.nl")
     create.add_argument("--json", action="store_true", help="machine-readable output")
+    deleting = sub(employer_commands, "delete", "delete an employer and every role held there", cmd_employer_delete)
+    deleting.add_argument("name", help="employer name or alias")
     listing = sub(employer_commands, "list", "list employers", cmd_employer_list)
     listing.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -405,6 +493,9 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--employer", required=True, help="employer name or alias")
     invite.add_argument("--role", default="manager", choices=sorted(ka.INVITE_ROLES),
                         help="role granted once the invitation is accepted (default: manager)")
+    invite.add_argument("--existing-account", action="store_true",
+                        help="the address already has an account (e.g. at another employer): invite it into this "
+                             "employer anyway. Without this flag such an invitation is refused (exit 6).")
     invite.add_argument("--portal-url", help="portal the invitee lands on after registering, where the role is "
                                              "granted (default: PORTAL_URL)")
 
@@ -426,10 +517,28 @@ def build_parser() -> argparse.ArgumentParser:
     apply_roles.add_argument("--employer", help="only this employer (default: all)")
     apply_roles.add_argument("--json", action="store_true", help="machine-readable output")
 
+    roles = sub(commands, "roles", "per-employer roles (manager, superuser): grant, revoke, migrate", None)
+    role_commands = roles.add_subparsers(dest="roles_command", required=True, metavar="ACTION")
+    for name, help_text, handler in (("grant", "make a member manager or superuser of this one employer", cmd_roles_grant),
+                                     ("revoke", "take every role at this employer away from a member", cmd_roles_revoke)):
+        command = sub(role_commands, name, help_text, handler)
+        command.add_argument("--employer", required=True, help="employer name or alias")
+        command.add_argument("--email", required=True, help="the member's e-mail address")
+        if name == "grant":
+            command.add_argument("--role", required=True, choices=sorted(ka.INVITE_ROLES))
+    sub(role_commands, "prune", "remove roles of deleted employers and of people who left an employer "
+        "(after changes in Keycloak's admin console)", cmd_roles_prune)
+    migrate = sub(role_commands, "migrate-realm-roles", "turn old realm roles manager/superuser into per-employer "
+                  "roles where the employer is unambiguous; list the rest (exit 1)", cmd_roles_migrate)
+    migrate.add_argument("--dry-run", action="store_true", help="only print what would change")
+
     importing = sub(commands, "import", "import an HR export (CSV) of employees and managers", cmd_import)
     importing.add_argument("file", help="CSV (UTF-8, ',' or ';') with columns: " + ",".join(rows.COLUMNS))
     importing.add_argument("--dry-run", action="store_true", help="check every row, change nothing")
     importing.add_argument("--json", action="store_true", help="machine-readable report")
+    importing.add_argument("--existing-account", action="store_true",
+                           help="also add addresses that already have an account (e.g. at another employer); "
+                                "without this flag such rows fail with the reason")
     importing.add_argument("--workers", type=int, default=4, help="parallel requests to Keycloak (default 4, max 16)")
     importing.epilog = ("roles: employee (account with birth_date yyyy-mm-dd and mobile +316..., welcome e-mail to set a "
                         "password), manager or superuser (organization invitation).\n\n" + EXIT_CODES_HELP)
@@ -454,7 +563,10 @@ def main(argv: list[str] | None = None) -> int:
     except ka.MailNotSent as exc:
         errors.print(f"fout: {escape(str(exc))}")
         return EXIT_MAIL
-    except (ka.InvitationExists, ka.AlreadyMember) as exc:
+    except ka.InvalidId as exc:
+        errors.print(f"fout: {escape(str(exc))}")
+        return EXIT_BAD_INPUT
+    except (ka.InvitationExists, ka.AlreadyMember, ka.ExistingAccount) as exc:
         errors.print(f"fout: {escape(str(exc))}")
         return EXIT_CONFLICT
     except ka.NotFound as exc:

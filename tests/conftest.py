@@ -120,12 +120,14 @@ def portal(portal_factory):
 
 @pytest.fixture
 def manager(portal):
-    """A manager of a fresh employer in the portal's realm, who still has to set up TOTP."""
+    """A manager of a fresh employer (an organization group of that employer, not a realm role) in the
+    portal's realm, who still has to set up TOTP."""
     org_id = keycloak_admin.ensure_organization(portal.admin, f"Werkgever {uuid.uuid4().hex[:6]}", f"{uuid.uuid4().hex[:8]}.nl")
     email = f"manager-{uuid.uuid4().hex[:8]}@example.nl"
     password = "Test-" + secrets.token_urlsafe(12) + "1!"
     user_id = keycloak_admin.ensure_user(portal.admin, email=email, first_name="Marco", last_name="van Basten",
-                                         roles=["manager"], organization_id=org_id, password=password)
+                                         roles=[], employer_roles=["manager"], organization_id=org_id,
+                                         password=password)
     return Account(email=email, password=password, user_id=user_id)
 
 

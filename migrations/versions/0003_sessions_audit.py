@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002_tenancy"
 branch_labels = None
 depends_on = None
 

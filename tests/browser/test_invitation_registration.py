@@ -60,7 +60,8 @@ def test_invitation_link_opens_registration_with_email_fixed_and_role_follows(pa
     assert member is not None  # Keycloak made the invitee a member of the employer
     assert ka.list_invitations(admin, org_id) == []  # the used invitation is gone
     assert ka.apply_invited_roles(admin, org_id) == [email]
-    assert "manager" in {r["name"] for r in admin.get_realm_roles_of_user(member["id"])}
+    assert ka.employer_roles_of(admin, org_id, member["id"]) == {"manager"}  # at this employer only
+    assert "manager" not in {r["name"] for r in admin.get_realm_roles_of_user(member["id"])}
     assert [r["status"] for r in ka.invitation_overview(admin, org_id)] == ["accepted"]
 
 

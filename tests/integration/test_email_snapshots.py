@@ -50,7 +50,7 @@ def test_welcome_email(portal, employer, mail_sink):
 def test_forgot_password_email(page, portal, mail_sink):
     email = f"vergeten-{uuid.uuid4().hex[:8]}@ek88.nl"
     keycloak_admin.ensure_user(portal.admin, email=email, first_name="Marco", last_name="van Basten",
-                               roles=["manager"], password="Een-Lang-Wachtwoord-1!")
+                               roles=[], password="Een-Lang-Wachtwoord-1!")
     page.goto(f"{portal.url}/auth/login")
     page.click("text=Wachtwoord vergeten?")
     page.fill("#email", email)

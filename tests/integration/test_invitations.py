@@ -59,7 +59,8 @@ def test_invitation_email_matches_the_employer_manual(realm, mail_sink, keycloak
     [listed] = ka.list_invitations(realm.admin, realm.org_id)
     assert (listed["email"], listed["status"]) == (email, "PENDING")
     assert 3 * 86400 - 120 <= listed["expiresAt"] - listed["sentDate"] <= 3 * 86400
-    assert ka.invited_roles(ka.organization_by_id(realm.admin, realm.org_id))[email]["role"] == "manager"
+    records = ka.invited_roles(ka.organization_by_id(realm.admin, realm.org_id))
+    assert records[listed["id"]]["role"] == "manager" and records[listed["id"]]["email"] == email
 
 
 def test_a_second_invitation_to_the_same_person_is_refused(realm):
@@ -89,6 +90,7 @@ def test_resend_sends_a_new_link_and_revoke_kills_it(realm, mail_sink):
     second_link = (links - {first_link}).pop()
     [renewed] = ka.list_invitations(realm.admin, realm.org_id)
     assert renewed["id"] != invitation["id"] and renewed["status"] == "PENDING"
+    assert set(ka.invited_roles(ka.organization_by_id(realm.admin, realm.org_id))) == {renewed["id"]}  # record moved
 
     opened = requests.get(second_link, timeout=10)
     assert opened.status_code == 200 and email in opened.text  # the registration page, e-mail filled in
@@ -96,7 +98,7 @@ def test_resend_sends_a_new_link_and_revoke_kills_it(realm, mail_sink):
     assert provision.main(["--realm", realm.name, "invitations", "revoke", "--employer", realm.org_name,
                            "--id", renewed["id"]]) == 0
     assert ka.list_invitations(realm.admin, realm.org_id) == []
-    assert email not in ka.invited_roles(ka.organization_by_id(realm.admin, realm.org_id))
+    assert ka.invited_roles(ka.organization_by_id(realm.admin, realm.org_id)) == {}
     revoked = requests.get(second_link, timeout=10)
     assert 'id="kc-register-form"' not in revoked.text and "kc-register-form" not in revoked.text
 
@@ -117,20 +119,93 @@ def test_expired_invitation_is_listed_as_expired_and_its_link_says_so(keycloak, 
     assert re.search(r"verlopen|expired", page.text, re.I)
 
 
-def test_role_is_granted_once_the_invitee_is_a_member(realm):
+def _register_like_keycloak(admin, org_id, email, invitation_id):
+    """What Keycloak does when the invitee registers through the link: a new user, member of the
+    employer, and the invitation deleted."""
+    user_id = admin.create_user({"username": email, "email": email, "enabled": True,
+                                 "firstName": "Sjaak", "lastName": "Super"})
+    admin.organization_user_add(user_id=user_id, organization_id=org_id)
+    ka._raw(admin, "DELETE", ("organizations", org_id, "invitations", invitation_id))
+    return user_id
+
+
+def test_role_is_granted_at_that_employer_only_once_the_invitation_is_used(realm):
     email = _email()
-    ka.invite(realm.admin, realm.org_id, email=email, first_name="Sjaak", last_name="Super", role="superuser")
-    # what Keycloak does when the invitee registers through the link: a user, member of the employer
-    user_id = realm.admin.create_user({"username": email, "email": email, "enabled": True,
-                                       "firstName": "Sjaak", "lastName": "Super"})
-    realm.admin.organization_user_add(user_id=user_id, organization_id=realm.org_id)
+    invitation = ka.invite(realm.admin, realm.org_id, email=email, first_name="Sjaak", last_name="Super",
+                           role="superuser")
+    other_id = ka.ensure_organization(realm.admin, f"Ander {uuid.uuid4().hex[:6]}", f"{uuid.uuid4().hex[:8]}.nl")
+    assert ka.apply_invited_roles(realm.admin, realm.org_id) == []  # still pending: nothing yet
+    user_id = _register_like_keycloak(realm.admin, realm.org_id, email, invitation["id"])
+    realm.admin.organization_user_add(user_id=user_id, organization_id=other_id)  # also a member elsewhere
 
     assert ka.apply_invited_roles(realm.admin, realm.org_id) == [email]
-    roles = {role["name"] for role in realm.admin.get_realm_roles_of_user(user_id)}
-    assert {"manager", "superuser"} <= roles
+    assert ka.employer_roles_of(realm.admin, realm.org_id, user_id) == {"manager", "superuser"}
+    assert ka.employer_roles_of(realm.admin, other_id, user_id) == set()  # nothing at the other employer
+    assert not {r["name"] for r in realm.admin.get_realm_roles_of_user(user_id)} & {"manager", "superuser"}
     overview = {row["email"]: row for row in ka.invitation_overview(realm.admin, realm.org_id)}
     assert overview[email]["status"] == "accepted"
     assert ka.apply_invited_roles(realm.admin, realm.org_id) == []  # idempotent
+
+
+def test_a_role_record_without_its_invitation_grants_nothing_and_is_removed(realm):
+    """The reproduced fault: a role record left behind, and the address later imported as an employee."""
+    email = _email()
+    invitation = ka.invite(realm.admin, realm.org_id, email=email, first_name="Piet", last_name="Fout")
+    # the invitation disappears without being used (deleted in the admin console, say)
+    ka._raw(realm.admin, "DELETE", ("organizations", realm.org_id, "invitations", invitation["id"]))
+    # later an HR import makes the same address an employee of this employer
+    user_id = ka.ensure_user(realm.admin, email=email, first_name="Piet", last_name="Fout", roles=["employee"],
+                             organization_id=realm.org_id)
+    assert ka.apply_invited_roles(realm.admin, realm.org_id) == []
+    assert ka.employer_roles_of(realm.admin, realm.org_id, user_id) == set()
+    assert ka.invited_roles(ka.organization_by_id(realm.admin, realm.org_id)) == {}
+
+
+def test_a_stale_record_without_a_member_is_cleaned_up(realm):
+    email = _email()
+    invitation = ka.invite(realm.admin, realm.org_id, email=email, first_name="Weg", last_name="Weg")
+    ka._raw(realm.admin, "DELETE", ("organizations", realm.org_id, "invitations", invitation["id"]))
+    assert ka.apply_invited_roles(realm.admin, realm.org_id) == []
+    assert ka.invited_roles(ka.organization_by_id(realm.admin, realm.org_id)) == {}
+
+
+def test_inviting_an_existing_account_is_explicit(realm, mail_sink):
+    other_id = ka.ensure_organization(realm.admin, f"Eerste {uuid.uuid4().hex[:6]}", f"{uuid.uuid4().hex[:8]}.nl")
+    email = _email()
+    ka.ensure_user(realm.admin, email=email, first_name="Twee", last_name="Werkgevers", roles=[],
+                   organization_id=other_id, employer_roles=["manager"])
+    with pytest.raises(ka.ExistingAccount):
+        ka.invite(realm.admin, realm.org_id, email=email, first_name="Twee", last_name="Werkgevers")
+    args = ["--realm", realm.name, "invite", "--email", email, "--first-name", "Twee", "--last-name", "Werkgevers",
+            "--employer", realm.org_name]
+    assert provision.main(args) == provision.EXIT_CONFLICT
+    assert ka.list_invitations(realm.admin, realm.org_id) == []
+    assert provision.main(args + ["--existing-account"]) == 0
+    [invitation] = ka.list_invitations(realm.admin, realm.org_id)
+    assert invitation["email"] == email
+
+
+# (CLI) hostile ids through every command that takes one; the employer and its members survive.
+HOSTILE = ["..", ".", "../..", "?x=1", "#", "%2e%2e", "x/../..", "00000000-0000-0000-0000-00000000000g"]
+
+
+@pytest.mark.parametrize("action", ["resend", "revoke"])
+def test_hostile_invitation_ids_on_the_command_line_exit_2_and_change_nothing(realm, action):
+    email = _email()
+    ka.invite(realm.admin, realm.org_id, email=email, first_name="Blijf", last_name="Staan")
+    member = ka.ensure_user(realm.admin, email=_email(), first_name="Lid", last_name="Lid", roles=["employee"],
+                            organization_id=realm.org_id)
+    other_id = ka.ensure_organization(realm.admin, f"Ander {uuid.uuid4().hex[:6]}", f"{uuid.uuid4().hex[:8]}.nl")
+    ka.invite(realm.admin, other_id, email=_email(), first_name="Ander", last_name="Lid")
+    [foreign] = ka.list_invitations(realm.admin, other_id)
+    for hostile in HOSTILE + [f"../../{other_id}/invitations/{foreign['id']}", foreign["id"]]:
+        code = provision.main(["--realm", realm.name, "invitations", action, "--employer", realm.org_name,
+                               "--id", hostile])
+        assert code == provision.EXIT_BAD_INPUT, hostile
+    assert ka.organization_by_id(realm.admin, realm.org_id)["id"] == realm.org_id
+    assert [m["id"] for m in ka.organization_members(realm.admin, realm.org_id)] == [member]
+    assert [i["email"] for i in ka.list_invitations(realm.admin, realm.org_id)] == [email]
+    assert [i["id"] for i in ka.list_invitations(realm.admin, other_id)] == [foreign["id"]]
 
 
 def test_smtp_down_keeps_nothing_and_a_rerun_finishes(keycloak, mail_sink, realm_factory, master):
@@ -170,14 +245,20 @@ def test_keycloak_unreachable_gives_exit_code_3(monkeypatch):
 # --------------------------------------------------------------------------------------------
 # the portal page
 
-def _signed_in_client(portal, organizations: dict, roles=("manager", "superuser")):
+def _signed_in_client(portal, org_id: str, groups=("manager", "superuser"), sub: str | None = None,
+                      email: str = "boss@example.nl", alias: str = "eigen-bv"):
+    """A session built from ID-token claims (auth.session_user_from_claims), as after a real sign-in."""
+    from app.auth import session_user_from_claims
+
     client = portal.app.test_client()
     sid = uuid.uuid4().hex
+    sub = sub or str(uuid.uuid4())
     with portal.app.app_context():
-        sign_in_sessions.record_start(sid, "sub-" + sid)
+        sign_in_sessions.record_start(sid, sub)
     with client.session_transaction() as session:
-        session["user"] = {"sub": "sub-" + sid, "sid": sid, "email": "boss@example.nl", "name": "Baas",
-                           "roles": list(roles), "organizations": organizations}
+        session["user"] = session_user_from_claims({
+            "sub": sub, "sid": sid, "email": email, "name": "Baas", "roles": [],
+            "organization": {alias: {"id": org_id}}, "groups": [f"/werkgevers/{org_id}/{g}" for g in groups]})
     return client
 
 
@@ -188,7 +269,7 @@ def _csrf(html: str) -> str:
 def test_superuser_invites_into_own_employer_only_even_with_a_forged_field(portal, mail_sink):
     own_id = ka.ensure_organization(portal.admin, "Eigen BV", "eigen.nl")
     other_id = ka.ensure_organization(portal.admin, "Ander BV", "ander.nl")
-    client = _signed_in_client(portal, ["eigen-bv"])
+    client = _signed_in_client(portal, own_id)
 
     page = client.get("/invitations/")
     assert page.status_code == 200 and "Uitnodigingen voor eigen-bv" in page.get_data(as_text=True)
@@ -209,6 +290,14 @@ def test_superuser_invites_into_own_employer_only_even_with_a_forged_field(porta
         assert client.post(f"/invitations/{foreign_invitation['id']}/{action}", data={"csrf_token": token}).status_code == 404
     assert [i["id"] for i in ka.list_invitations(portal.admin, other_id)] == [foreign_invitation["id"]]
 
+    # hostile ids: 404 before Keycloak is asked; the employer, its invitations and members survive
+    for hostile in ("%2e%2e", ".", "%2e%2e%2f%2e%2e", f"%2e%2e%2f%2e%2e%2f{other_id}%2finvitations%2f{foreign_invitation['id']}"):
+        for action in ("resend", "revoke"):
+            assert client.post(f"/invitations/{hostile}/{action}", data={"csrf_token": token}).status_code == 404
+    assert ka.organization_by_id(portal.admin, own_id)["id"] == own_id
+    assert ka.organization_by_id(portal.admin, other_id)["id"] == other_id
+    assert [i["id"] for i in ka.list_invitations(portal.admin, other_id)] == [foreign_invitation["id"]]
+
     # own invitation: revoke works, and the page shows it gone
     [own] = ka.list_invitations(portal.admin, own_id)
     assert client.post(f"/invitations/{own['id']}/revoke", data={"csrf_token": token}).status_code == 302
@@ -217,9 +306,9 @@ def test_superuser_invites_into_own_employer_only_even_with_a_forged_field(porta
 
 def test_portal_page_needs_superuser_and_csrf(portal):
     own_id = ka.ensure_organization(portal.admin, "Eigen BV", "eigen.nl")
-    manager = _signed_in_client(portal, ["eigen-bv"], roles=("manager",))
-    assert manager.get("/invitations/").status_code == 403
-    superuser = _signed_in_client(portal, ["eigen-bv"])
+    manager = _signed_in_client(portal, own_id, groups=("manager",))
+    assert manager.get("/invitations/").status_code == 404
+    superuser = _signed_in_client(portal, own_id)
     response = superuser.post("/invitations/", data={"email": _email(), "first_name": "A", "last_name": "B"})
     assert response.status_code == 400
     assert ka.list_invitations(portal.admin, own_id) == []
@@ -235,7 +324,7 @@ def test_portal_page_needs_superuser_and_csrf(portal):
 
 def test_invitee_lands_on_welcome_and_gets_the_role(portal):
     own_id = ka.ensure_organization(portal.admin, "Eigen BV", "eigen.nl")
-    boss = _signed_in_client(portal, ["eigen-bv"])
+    boss = _signed_in_client(portal, own_id)
     email = _email()
     token = _csrf(boss.get("/invitations/").get_data(as_text=True))
     assert boss.post("/invitations/", data={"csrf_token": token, "email": email, "first_name": "Nieuw",
@@ -243,22 +332,31 @@ def test_invitee_lands_on_welcome_and_gets_the_role(portal):
     organization = ka.organization_by_id(portal.admin, own_id)
     assert organization["redirectUrl"] == f"{portal.url}/invitations/welcome"
 
-    # what Keycloak does when the invitee registers through the link
-    user_id = portal.admin.create_user({"username": email, "email": email, "enabled": True,
-                                        "firstName": "Nieuw", "lastName": "Lid"})
-    portal.admin.organization_user_add(user_id=user_id, organization_id=own_id)
+    [invitation] = ka.list_invitations(portal.admin, own_id)
+    user_id = _register_like_keycloak(portal.admin, own_id, email, invitation["id"])
 
-    invitee = portal.app.test_client()
-    sid = uuid.uuid4().hex
-    with portal.app.app_context():
-        sign_in_sessions.record_start(sid, user_id)
-    with invitee.session_transaction() as session:
-        session["user"] = {"sub": user_id, "sid": sid, "email": email, "name": "Nieuw Lid", "roles": [],
-                           "organizations": ["eigen-bv"]}
+    invitee = _signed_in_client(portal, own_id, groups=(), sub=user_id, email=email)
     response = invitee.get("/invitations/welcome")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]  # fresh token
-    assert "manager" in {r["name"] for r in portal.admin.get_realm_roles_of_user(user_id)}
+    assert ka.employer_roles_of(portal.admin, own_id, user_id) == {"manager"}
     again = invitee.get("/invitations/welcome")
     assert again.status_code == 302 and again.headers["Location"].endswith("/dashboard")
     page = boss.get("/invitations/").get_data(as_text=True)
     assert f'data-email="{email}" data-status="accepted"' in page
+
+
+def test_the_portal_asks_before_inviting_an_existing_account(portal, mail_sink, caplog):
+    own_id = ka.ensure_organization(portal.admin, "Eigen BV", "eigen.nl")
+    other_id = ka.ensure_organization(portal.admin, "Ander BV", "ander.nl")
+    email = _email()
+    ka.ensure_user(portal.admin, email=email, first_name="Al", last_name="Bekend", roles=[], organization_id=other_id)
+    boss = _signed_in_client(portal, own_id)
+    token = _csrf(boss.get("/invitations/").get_data(as_text=True))
+    form = {"csrf_token": token, "email": email, "first_name": "Al", "last_name": "Bekend"}
+    asked = boss.post("/invitations/", data=form)
+    assert asked.status_code == 409 and 'id="existing-account"' in asked.get_data(as_text=True)
+    assert ka.list_invitations(portal.admin, own_id) == []
+    with caplog.at_level("WARNING"):
+        assert boss.post("/invitations/", data=form | {"existing_account": "y"}).status_code == 302
+    assert [i["email"] for i in ka.list_invitations(portal.admin, own_id)] == [email]
+    assert any("existing account" in r.getMessage() and email in r.getMessage() for r in caplog.records)

@@ -182,3 +182,115 @@ def test_import_with_smtp_down_keeps_nothing_and_a_rerun_finishes(keycloak, mail
     for email in people:
         assert len(realm.admin.get_users({"email": email, "exact": "true"})) == 1
         mail_sink.wait_for(email)
+
+
+def test_import_into_a_second_employer_needs_existing_account(realm, mail_sink, tmp_path, capsys):
+    """An address that already has an account at another employer joins this one only with the flag."""
+    other = ka.ensure_organization(realm.admin, "Ander BV", "ander.nl")
+    ek88 = ka.ensure_organization(realm.admin, "EK88", "ek88.nl")
+    email = f"twee-{uuid.uuid4().hex[:6]}@ek88.nl"
+    user_id = ka.ensure_user(realm.admin, email=email, first_name="Twee", last_name="Banen", roles=["employee"],
+                             organization_id=other)
+    path = tmp_path / "hr.csv"
+    path.write_text(HEADER + f"{email},Twee,Banen,EK88,employee,1990-01-01,+31612345678\n", encoding="utf-8")
+    assert provision.main(["--realm", realm.name, "import", str(path), "--json"]) == provision.EXIT_PARTIAL
+    report = json.loads(capsys.readouterr().out)
+    assert "--existing-account" in report["failed"][0]["reason"]
+    assert ek88 not in ka.user_organization_ids(realm.admin, user_id)
+    assert provision.main(["--realm", realm.name, "import", str(path), "--existing-account", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["done"][0]["outcome"].startswith("added")
+    assert ek88 in ka.user_organization_ids(realm.admin, user_id)
+
+
+def test_roles_are_granted_per_employer_and_old_realm_roles_migrate_only_when_unambiguous(realm, capsys):
+    a = ka.ensure_organization(realm.admin, "EK88", "ek88.nl")
+    b = ka.ensure_organization(realm.admin, "Ander BV", "ander.nl")
+    one = ka.ensure_user(realm.admin, email=f"een-{uuid.uuid4().hex[:6]}@ek88.nl", first_name="Een", last_name="Baan",
+                         roles=[], organization_id=a)
+    two_email = f"twee-{uuid.uuid4().hex[:6]}@ek88.nl"
+    two = ka.ensure_user(realm.admin, email=two_email, first_name="Twee", last_name="Banen", roles=[],
+                         organization_id=a)
+    ka.ensure_user(realm.admin, email=two_email, first_name="Twee", last_name="Banen", roles=[], organization_id=b,
+                   existing_account=True)
+    # the old model: a realm role "manager" (created here as an old realm would have it)
+    realm.admin.create_realm_role({"name": "manager"}, skip_exists=True)
+    manager_role = realm.admin.get_realm_role("manager")
+    for user in (one, two):
+        realm.admin.assign_realm_roles(user, [manager_role])
+    assert provision.main(["--realm", realm.name, "roles", "migrate-realm-roles"]) == provision.EXIT_PARTIAL
+    assert "NIET overgezet" in capsys.readouterr().out
+    assert ka.employer_roles_of(realm.admin, a, one) == {"manager"}
+    assert ka.employer_roles_of(realm.admin, a, two) == set() and ka.employer_roles_of(realm.admin, b, two) == set()
+
+    assert provision.main(["--realm", realm.name, "roles", "grant", "--employer", "Ander BV", "--email", two_email,
+                           "--role", "superuser"]) == 0
+    assert ka.employer_roles_of(realm.admin, b, two) == {"manager", "superuser"}
+    assert ka.employer_roles_of(realm.admin, a, two) == set()
+    assert provision.main(["--realm", realm.name, "roles", "revoke", "--employer", "Ander BV", "--email",
+                           two_email]) == 0
+    assert ka.employer_roles_of(realm.admin, b, two) == set()
+
+
+def _session_user(master, realm_name, user_id):
+    from app.auth import session_user_from_claims
+
+    master.connection.realm_name = realm_name
+    try:
+        portal = next(c for c in master.get_clients() if c["clientId"] == "portal")
+        claims = master.connection.raw_get(
+            f"admin/realms/{realm_name}/clients/{portal['id']}/evaluate-scopes/generate-example-id-token",
+            scope="openid email profile", userId=user_id).json()
+    finally:
+        master.connection.realm_name = "master"
+    return session_user_from_claims(claims)
+
+
+def test_a_recreated_employer_sees_nothing_of_its_predecessor(keycloak, realm, master, tmp_path):
+    """Delete an employer and create one with the same name (same alias): a new id, new role groups;
+    its manager sees none of the old employer's data, and nobody keeps a role at the deleted one."""
+    from app import create_app
+    from app.access import Viewer, managed_employer_ids
+    from app.demo_data import ensure_employee, ensure_employer
+
+    old_id = ka.ensure_organization(realm.admin, "Herboren BV", "herboren.nl")
+    old_boss = ka.ensure_user(realm.admin, email=f"oud-{uuid.uuid4().hex[:6]}@herboren.nl", first_name="Oude",
+                              last_name="Baas", roles=[], organization_id=old_id, employer_roles=["manager"])
+    settings = dataclasses.replace(keycloak, realm=realm.name, database_url=f"sqlite:///{tmp_path / 'p.sqlite'}",
+                                   documents_dir=str(tmp_path / "documents"))
+    app = create_app({"SETTINGS": settings})
+    with app.app_context():
+        old = ensure_employer("Herboren BV", old_id, "herboren-bv")
+        ensure_employee(old, keycloak_user_id=None, email="oud@herboren.nl", name="Oude Werknemer")
+        old_employer_id = old.id
+
+    assert provision.main(["--realm", realm.name, "employer", "delete", "Herboren BV"]) == 0
+    new_id = ka.ensure_organization(realm.admin, "Herboren BV", "herboren.nl")
+    assert new_id != old_id and ka.organization_by_id(realm.admin, new_id)["alias"] == "herboren-bv"
+    new_boss = ka.ensure_user(realm.admin, email=f"nieuw-{uuid.uuid4().hex[:6]}@herboren.nl", first_name="Nieuwe",
+                              last_name="Baas", roles=[], organization_id=new_id, employer_roles=["manager"])
+
+    new_user, old_user = _session_user(master, realm.name, new_boss), _session_user(master, realm.name, old_boss)
+    assert list(new_user["employers"]) == [new_id] and old_user["employers"] == {}
+    with app.app_context():
+        assert managed_employer_ids(Viewer.from_user(new_user)) == []  # the new id is bound to nothing yet
+        assert managed_employer_ids(Viewer.from_user(old_user)) == []
+        assert old_employer_id not in managed_employer_ids(Viewer.from_user(new_user, old_id))
+
+
+def test_prune_removes_roles_left_behind_by_the_admin_console(realm, master):
+    org_id = ka.ensure_organization(realm.admin, f"Console {uuid.uuid4().hex[:6]}", "console.nl")
+    gone_id = ka.ensure_organization(realm.admin, f"Weg {uuid.uuid4().hex[:6]}", "weg.nl")
+    leaver = ka.ensure_user(realm.admin, email=f"weg-{uuid.uuid4().hex[:6]}@console.nl", first_name="Weg",
+                            last_name="Gaan", roles=[], organization_id=org_id, employer_roles=["manager"])
+    stayer = ka.ensure_user(realm.admin, email=f"blijf-{uuid.uuid4().hex[:6]}@console.nl", first_name="Blijf",
+                            last_name="Hier", roles=[], organization_id=org_id, employer_roles=["manager"])
+    ka.ensure_user(realm.admin, email=f"x-{uuid.uuid4().hex[:6]}@weg.nl", first_name="X", last_name="Y", roles=[],
+                   organization_id=gone_id, employer_roles=["superuser"])
+    realm.admin.organization_user_remove(leaver, org_id)  # as in the admin console: roles stay behind
+    realm.admin.delete_organization(gone_id)
+    assert provision.main(["--realm", realm.name, "roles", "prune"]) == 0
+    assert ka.employer_roles_of(realm.admin, org_id, leaver) == set()
+    assert ka.employer_roles_of(realm.admin, org_id, stayer) == {"manager"}
+    root = realm.admin.get_group_by_path("/werkgevers")
+    children = {g["name"] for g in realm.admin.get_group_children(root["id"], query={"max": 1000})}
+    assert org_id in children and gone_id not in children

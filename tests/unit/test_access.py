@@ -6,23 +6,47 @@ from werkzeug.exceptions import NotFound
 from app import access
 from app.extensions import db
 from app.models import AbsenceCase, Employee
-from tests.portal_fixtures import SECRETS_A, USERS, app, world  # noqa: F401 - fixtures
+from app.auth import session_user_from_claims
+from tests.portal_fixtures import ORG, SECRETS_A, app, claims_of, world  # noqa: F401 - fixtures
 
 
-def viewer(sub):
-    name, roles, organizations = USERS[sub]
-    return access.Viewer.from_user({"sub": sub, "name": name, "roles": roles, "organizations": organizations})
+def viewer(sub, acting_for=None):
+    return access.Viewer.from_user(session_user_from_claims(claims_of(sub)), acting_for)
 
 
-def test_viewer_reads_organization_ids_from_the_claim():
-    assert viewer("manager-a").organization_ids == {"org-a"}
+def test_viewer_reads_roles_per_organization_id_from_the_claim():
+    assert viewer("manager-a").employers == {ORG["a"]: {"manager"}}
     assert viewer("manager-a").is_manager and not viewer("manager-a").is_professional
     assert viewer("superuser-a").may_invite and not viewer("manager-a").may_invite
+
+
+def test_a_role_at_one_employer_is_nothing_at_another():
+    both = viewer("manager-b-member-a")
+    assert both.employers == {ORG["b"]: {"manager"}}  # membership of A carries no role
+    assert access.employer_choices(both) == [ORG["b"]]
+    assert viewer("manager-b-member-a", acting_for=ORG["a"]).acting_for == ORG["b"]  # A is not a choice
+
+
+def test_realm_roles_manager_and_superuser_grant_nothing():
+    old = viewer("realm-manager")
+    assert not old.is_manager and not old.may_invite and access.employer_choices(old) == []
+    assert "manager" not in old.roles and "superuser" not in old.roles
+
+
+def test_the_acting_employer_is_one_of_the_users_employers():
+    both = viewer("manager-a-superuser-c")
+    assert both.acting_for == ORG["a"] and not both.may_invite  # the first, by id
+    at_c = viewer("manager-a-superuser-c", acting_for=ORG["c"])
+    assert at_c.acting_for == ORG["c"] and at_c.may_invite
+    assert viewer("manager-a-superuser-c", acting_for=ORG["b"]).acting_for == ORG["a"]  # foreign id: ignored
 
 
 @pytest.mark.parametrize("sub,employee,expected", [
     ("employee-a1", "a1", access.SELF), ("employee-a1", "a2", None), ("employee-a1", "b1", None),
     ("manager-a", "a1", access.MANAGER), ("manager-a", "b1", None), ("manager-b", "a1", None),
+    ("manager-b-member-a", "a1", None), ("manager-b-member-a", "b1", access.MANAGER), ("realm-manager", "a1", None),
+    ("manager-a-superuser-c", "a1", access.MANAGER), ("manager-a-superuser-c", "c1", None),
+    ("manager-d-new", "d1", None),
     ("physician-a", "a1", access.PROFESSIONAL), ("physician-a", "b1", None), ("staff-b", "b1", access.PROFESSIONAL),
     ("nobody", "a1", None),
 ])
@@ -68,9 +92,18 @@ def test_documents_by_audience(app, world):
                         access.document_or_404(viewer(sub), getattr(world, key))
 
 
-def test_organization_claim_as_a_list_of_aliases(app, world):
-    """Without the mapper's "add organization id", Keycloak sends a list of aliases."""
-    alias_only = access.Viewer.from_user({"sub": "m", "name": "M", "roles": ["manager"], "organizations": ["werkgever-a"]})
-    assert alias_only.organization_aliases == {"werkgever-a"} and not alias_only.organization_ids
+def test_an_alias_alone_matches_no_employer(app, world):
+    """A claim without organization ids (the alias-only default mapper) gives no employer at all."""
+    alias_only = access.Viewer.from_user(session_user_from_claims(
+        {"sub": "m", "name": "M", "roles": ["manager"], "organization": ["werkgever-a"]}))
+    assert alias_only.employers == {}
     with app.app_context():
-        assert access.managed_employer_ids(alias_only) == [world.employer_a]
+        assert access.managed_employer_ids(alias_only) == []
+
+
+def test_a_recreated_employer_with_the_same_alias_gets_nothing_of_its_predecessor(app, world):
+    successor = viewer("manager-d-new")
+    assert successor.is_manager  # manager of the new D ...
+    with app.app_context():
+        assert access.managed_employer_ids(successor) == []  # ... which the portal has no data of
+        assert access.employer_cases(access.managed_employer_ids(successor)) == []

@@ -41,7 +41,7 @@ def sign_in(app, client, sid="sid-1", roles=("manager",)):
     with app.app_context():
         sign_in_sessions.record_start(sid, "user-1")
     with client.session_transaction() as session:
-        session["user"] = {"sub": "user-1", "sid": sid, "email": "m@ek88.nl", "name": "Marco", "roles": list(roles), "organizations": {}}
+        session["user"] = {"sub": "user-1", "sid": sid, "email": "m@ek88.nl", "name": "Marco", "roles": list(roles), "employers": {}}
         session["id_token"] = "id-token-value"
 
 
@@ -53,7 +53,7 @@ def test_login_redirects_to_keycloak_with_pkce_state_and_nonce(client, known_met
     assert location.path.endswith("/protocol/openid-connect/auth")
     assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) >= 43
     assert query["state"][0] and query["nonce"][0]
-    assert query["scope"] == ["openid email profile"]
+    assert query["scope"] == ["openid email profile"]  # no explicit organization scope: it would break SSO
     assert query["redirect_uri"] == ["http://127.0.0.1:5000/auth/callback"]
 
 
@@ -142,13 +142,37 @@ def test_health_endpoint(client):
     assert client.get("/healthz").json == {"status": "ok"}
 
 
-@pytest.mark.parametrize("claim, aliases", [
-    (["ek88", "ander-bv"], ["ander-bv", "ek88"]),
-    ({"ek88": {"id": "1"}}, ["ek88"]),
-    (None, []),
-    (["ek88", {"ek88": {"id": "1"}}], ["ek88"]),
-])
-def test_employer_aliases_from_the_organization_claim(claim, aliases):
-    from app.auth import employer_aliases
+ORG_A, ORG_B = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f0", "1a2b3c4d-5e6f-4a0b-9c8d-7e6f5a4b3c2d"
 
-    assert employer_aliases(claim) == aliases
+
+def _groups(*paths):
+    return {"groups": list(paths)}
+
+
+@pytest.mark.parametrize("claims, employers", [
+    (_groups(f"/werkgevers/{ORG_A}/manager", f"/werkgevers/{ORG_A}/superuser"),
+     {ORG_A: {"alias": "", "roles": ["manager", "superuser"]}}),
+    (_groups(f"/werkgevers/{ORG_A.upper()}/manager", f"/werkgevers/{ORG_B}/manager", f"/werkgevers/{ORG_B}/other",
+             "/manager", "/superuser", f"/x/{ORG_B}/superuser", f"/werkgevers/{ORG_B}/superuser/x")
+     | {"organization": {"ek88": {"id": ORG_A}, "ander": {"id": "../.."}}},
+     {ORG_A: {"alias": "ek88", "roles": ["manager"]}, ORG_B: {"alias": "", "roles": ["manager"]}}),
+    (_groups("/werkgevers/../manager", "/werkgevers/ek88/manager", "/werkgevers//manager"), {}),  # not ids
+    ({"organization": ["ek88", "ander-bv"]}, {}),   # membership alone is no role
+    ({"organization": {"ek88": {"id": ORG_A}}}, {}),
+    ({}, {}),
+])
+def test_employer_roles_from_the_groups_claim(claims, employers):
+    from app.auth import employer_memberships
+
+    assert employer_memberships(claims) == employers
+
+
+def test_session_user_from_claims_drops_realm_roles_that_name_employer_roles():
+    from app.auth import session_user_from_claims
+
+    user = session_user_from_claims({"sub": "s", "sid": "x", "email": "m@x.nl", "name": "M",
+                                     "roles": ["manager", "superuser", "employee", "offline_access"],
+                                     "groups": [f"/werkgevers/{ORG_A}/manager"],
+                                     "organization": {"ek88": {"id": ORG_A}}})
+    assert user == {"sub": "s", "sid": "x", "email": "m@x.nl", "name": "M", "roles": ["employee", "offline_access"],
+                    "employers": {ORG_A: {"alias": "ek88", "roles": ["manager"]}}}

@@ -10,7 +10,7 @@ def test_load_demo_is_idempotent(app):
     user_ids = {p["email"]: f"kc-{i}" for i, p in enumerate(DEMO_EMPLOYEES)}
     with app.app_context():
         for _ in range(2):
-            employer = load_demo("org-ek88", "ek88", user_ids, professionals=["kc-physician"])
+            employer = load_demo("e0e0e0e0-0000-4000-8000-000000000088", "ek88", user_ids, professionals=["kc-physician"])
         assert employer.name == "EK88"
         assert db.session.scalar(db.select(db.func.count(Employee.id))) == len(DEMO_EMPLOYEES)
         assert db.session.scalar(db.select(db.func.count(AbsenceCase.id))) == len(DEMO_CASES)
@@ -18,6 +18,16 @@ def test_load_demo_is_idempotent(app):
         assert db.session.scalar(db.select(db.func.count(ProfessionalAssignment.id))) == 1
         anna = db.session.scalar(db.select(Employee).where(Employee.email == "anna@ek88.nl"))
         assert anna.keycloak_user_id == "kc-0" and anna.mobile == "+31612345001"
+
+
+def test_demo_employer_is_bound_by_organization_id_only(app):
+    import pytest
+
+    from app.keycloak_ids import InvalidId
+
+    with app.app_context():
+        with pytest.raises(InvalidId):
+            load_demo("ek88", "ek88", {})  # an alias is not an id
 
 
 def test_tiny_pdf_is_a_pdf():

@@ -47,3 +47,27 @@ def test_upgrade_adopts_a_database_made_by_create_all(tmp_path):
         tables = set(sa.inspect(db.engine).get_table_names())
         assert "server_session" in tables and "sign_in_session" not in tables
         assert db.session.execute(sa.text("SELECT count(*) FROM employer")).scalar() == 0
+
+
+def test_0002_keeps_alias_only_employers_unbound_and_canonicalises_ids(tmp_path):
+    """Employers matched by alias before 0002 are kept but match nobody until bound; ids become canonical."""
+    from alembic import command
+
+    from app.migrate import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    config = alembic_config()
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(sa.text(
+            "INSERT INTO employer (id, name, keycloak_org_id, keycloak_org_alias) VALUES "
+            "('e1', 'Bound', 'AAAAAAAA-0000-4000-8000-00000000000A', 'bound'), "
+            "('e2', 'Alias only', NULL, 'alias-only'), ('e3', 'Not an id', 'org-x', 'x')"))
+        command.upgrade(config, "head")
+        rows = dict(connection.execute(sa.text("SELECT id, keycloak_org_id FROM employer")).all())
+    assert rows == {"e1": "aaaaaaaa-0000-4000-8000-00000000000a", "e2": None, "e3": None}
+    with engine.begin() as connection, __import__("pytest").raises(sa.exc.IntegrityError):
+        connection.execute(sa.text("INSERT INTO employer (id, name, keycloak_org_id) VALUES "
+                                   "('e4', 'Same org', 'aaaaaaaa-0000-4000-8000-00000000000a')"))

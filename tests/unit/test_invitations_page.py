@@ -19,15 +19,29 @@ def app(tmp_path):
     return create_app({"SETTINGS": settings, "TESTING": True, "WTF_CSRF_ENABLED": False})
 
 
-def _client(app, roles, organizations):
+ORG = "e0e0e0e0-0000-4000-8000-000000000088"
+
+
+def _claim(*roles, org=ORG):
+    return {"organization": ["ek88"], "groups": [f"/werkgevers/{org}/{role}" for role in roles]}
+
+
+def _client(app, roles, employer_claims):
+    """Signed in with ID-token claims, through the same function auth.callback uses."""
+    from app.auth import session_user_from_claims
+
     client = app.test_client()
     sid = uuid.uuid4().hex
     with app.app_context():
         sign_in_sessions.record_start(sid, "s-" + sid)
     with client.session_transaction() as session:
-        session["user"] = {"sub": "s-" + sid, "sid": sid, "email": "x@y.nl", "name": "X", "roles": roles,
-                           "organizations": organizations}
+        session["user"] = session_user_from_claims({"sub": "s-" + sid, "sid": sid, "email": "x@y.nl", "name": "X",
+                                                    "roles": roles, **employer_claims})
     return client
+
+
+def _not_found_body(app, client):
+    return client.get(f"/cases/{uuid.uuid4()}").get_data(as_text=True)
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(app):
@@ -35,16 +49,37 @@ def test_anonymous_visitors_are_sent_to_sign_in(app):
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
-def test_managers_without_superuser_role_are_refused(app):
-    assert _client(app, ["manager"], {"ek88": {"id": "1"}}).get("/invitations/").status_code == 403
+@pytest.mark.parametrize("roles, claim", [
+    ([], _claim("manager")),                                  # manager, not superuser
+    (["manager", "superuser"], _claim()),                     # realm roles: grant nothing
+    ([], {}),                                                 # no employer
+    ([], {"groups": ["/superuser", "/werkgevers/ek88/superuser"]}),  # no organization id in the claim
+])
+def test_everyone_but_a_superuser_of_the_employer_gets_the_plain_404(app, roles, claim):
+    import re
+
+    client = _client(app, roles, claim)
+    unknown = client.get(f"/cases/{uuid.uuid4()}")
+    for method, path in (("get", "/invitations/"), ("post", "/invitations/"),
+                         ("post", f"/invitations/{uuid.uuid4()}/revoke"), ("post", "/invitations/../revoke")):
+        response = getattr(client, method)(path, data={"email": "a@b.nl", "first_name": "A", "last_name": "B"})
+        assert response.status_code == 404
+        same = re.sub(r'name="next" value="[^"]*"', "", response.get_data(as_text=True))
+        assert same == re.sub(r'name="next" value="[^"]*"', "", unknown.get_data(as_text=True))
 
 
-def test_superuser_without_employer_is_refused(app):
-    assert _client(app, ["superuser"], {}).get("/invitations/").status_code == 403
+@pytest.mark.parametrize("hostile", ["..", "%2e%2e", ".", "%3Fx%3D1", "%23", "not-an-id", "%2e%2e%2f%2e%2e"])
+def test_hostile_invitation_ids_are_404_before_keycloak_is_asked(app, hostile):
+    """Keycloak is unreachable here (port 9): a request to it would be a 503, not a 404."""
+    client = _client(app, [], _claim("manager", "superuser"))
+    for action in ("resend", "revoke"):
+        response = client.post(f"/invitations/{hostile}/{action}", data={})
+        assert response.status_code in (404, 405)  # 405: a path the router does not match at all (e.g. "?x=1")
+        assert response.status_code != 503
 
 
 def test_keycloak_down_gives_a_friendly_503(app):
-    response = _client(app, ["superuser"], {"ek88": {"id": "1"}}).get("/invitations/")
+    response = _client(app, [], _claim("superuser")).get("/invitations/")
     assert response.status_code == 503
     assert "Tijdelijk niet beschikbaar" in response.get_data(as_text=True)
 

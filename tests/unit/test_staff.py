@@ -16,10 +16,10 @@ def test_staff_page_lists_only_served_employers(app, client, world):
 
 
 def test_staff_page_is_for_professionals_only(app, client, world):
-    for sub in ("employee-a1", "manager-a", "superuser-a"):
+    for sub in ("employee-a1", "manager-a", "superuser-a", "realm-manager"):
         sign_in(client, app, sub)
-        assert client.get("/staff").status_code == 403
-        assert client.get(f"/staff/employees/{world.a1}/documents/new").status_code == 403
+        assert client.get("/staff").status_code == 404  # the same as a page that does not exist
+        assert client.get(f"/staff/employees/{world.a1}/documents/new").status_code == 404
 
 
 def test_upload_stores_and_emails_the_employee(app, client, world):
@@ -83,3 +83,21 @@ def test_cli_adds_a_document_and_mails(app, world, tmp_path):
     unknown = app.test_cli_runner().invoke(args=[
         "add-document", "--employee-email", "x@example.nl", "--kind", "invitation", "--title", "t", "--file", str(path)])
     assert unknown.exit_code != 0 and "no employee" in unknown.output
+
+
+def test_bind_employer_binds_an_alias_only_employer_by_organization_id(app):
+    from app.models import Employer
+
+    with app.app_context():
+        db.session.add(Employer(id="e-old", name="Oud BV", keycloak_org_id=None, keycloak_org_alias="oud-bv"))
+        db.session.add(Employer(id="e-taken", name="Bezet BV", keycloak_org_id="aaaaaaaa-0000-4000-8000-00000000000a"))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    for bad in ("oud-bv", "..", "aaaaaaaa-0000-4000-8000-00000000000a"):  # an alias, not an id, already bound
+        result = runner.invoke(args=["bind-employer", "--employer", "Oud BV", "--organization-id", bad])
+        assert result.exit_code == 2, bad
+    result = runner.invoke(args=["bind-employer", "--employer", "Oud BV", "--organization-id",
+                                 "BBBBBBBB-0000-4000-8000-00000000000B"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.get(Employer, "e-old").keycloak_org_id == "bbbbbbbb-0000-4000-8000-00000000000b"
