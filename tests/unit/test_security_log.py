@@ -9,7 +9,7 @@ import pytest
 
 from app import create_app, security_log
 from app.config import load_settings
-from tests.portal_fixtures import sign_in, world  # noqa: F401
+from tests.portal_fixtures import ORG, sign_in, world  # noqa: F401
 
 KEYS = {"ts", "event", "actor", "employer", "target", "ip", "outcome"}
 
@@ -47,13 +47,13 @@ def test_sign_out_is_logged(app, log_file):
     from app.extensions import oauth
 
     client = app.test_client()
-    sign_in(client, app, "employee-a1")
+    sign_in(client, app, "manager-a")
     with mock.patch.object(oauth.keycloak, "load_server_metadata",
                            return_value={"end_session_endpoint": "http://kc/logout"}):
         client.post("/auth/logout")
     (line,) = [e for e in events(log_file) if e["event"] == "sign-out"]
-    assert line["actor"] == "employee-a1" and line["target"] == "sid-employee-a1" and line["outcome"] == "success"
-    assert line["employer"] == ["werkgever-a"]
+    assert line["actor"] == "manager-a" and line["target"] == "sid-manager-a" and line["outcome"] == "success"
+    assert line["employer"] == [ORG["a"]]  # employers by Keycloak organization id, never by alias
 
 
 def test_event_is_callable_from_other_modules_and_outside_requests(app, log_file):
