@@ -28,6 +28,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
         DOCUMENTS_DIR=settings.documents_dir or os.path.join(app.instance_path, "documents"),
+        SESSION_IDLE_SECONDS=settings.session_idle_seconds,
+        SESSION_MAX_SECONDS=settings.session_max_seconds,
+        SESSION_REFRESH_SECONDS=settings.session_refresh_seconds,
+        SECURITY_LOG_FILE=settings.security_log_file,
+        TRUSTED_PROXY_COUNT=settings.trusted_proxy_count,
+        AUDIT_RETENTION_DAYS=settings.audit_retention_days,
     )
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k != "SETTINGS"})

@@ -124,6 +124,14 @@ class Settings:
     max_upload_mb: int = 10
     documents_dir: str = ""  # empty: <instance folder>/documents
     bench_routes: bool = False  # BENCH=1 adds /bench/hello for bench/bench_portal.py; never in production
+    # the portal session: never longer than Keycloak's SSO idle (30 min) and max (10 h) - app.server_sessions
+    # clamps them; roles are re-read from Keycloak at most this often (at most 60 s)
+    session_idle_seconds: int = 1800
+    session_max_seconds: int = 36000
+    session_refresh_seconds: int = 60
+    security_log_file: str = ""  # JSON lines for a SIEM, besides stderr
+    trusted_proxy_count: int = 0  # >0 only behind that many proxies that set X-Forwarded-For
+    audit_retention_days: int = 1826  # access log kept 5 years (NEN 7513), then `flask audit purge`
 
     @property
     def keycloak_url(self) -> str:
@@ -217,6 +225,12 @@ def load_settings() -> Settings:
         max_upload_mb=_int("MAX_UPLOAD_MB", 10),
         documents_dir=_env("DOCUMENTS_DIR", ""),
         bench_routes=_flag("BENCH", "0"),
+        session_idle_seconds=_int("SESSION_IDLE_SECONDS", 1800),
+        session_max_seconds=_int("SESSION_MAX_SECONDS", 36000),
+        session_refresh_seconds=_int("SESSION_REFRESH_SECONDS", 60),
+        security_log_file=_env("SECURITY_LOG_FILE", ""),
+        trusted_proxy_count=_int("TRUSTED_PROXY_COUNT", 0),
+        audit_retention_days=_int("AUDIT_RETENTION_DAYS", 1826),
     )
 
 

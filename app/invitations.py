@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from app import access
 from app import keycloak_admin as ka
-from app import keycloak_runtime
+from app import keycloak_runtime, security_log
 from app.auth import login_required
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
@@ -116,6 +116,8 @@ def create():
         if existing_account:
             current_app.logger.warning("existing account %s invited into employer %s by %s (confirmed)",
                                        email, organization_id, g.user["sub"])
+        security_log.event("invitation.sent", actor=g.user["sub"], employer=organization_id, target=email,
+                           role="manager", existing_account=existing_account)
         flash(f"Uitnodiging verstuurd aan {email}. De link is 3 dagen geldig.", "success")
     except ka.ExistingAccount:
         # not silent: the same form again, asking for an explicit confirmation
@@ -161,6 +163,7 @@ def _act(invitation_id: str, action) -> object:
 def resend(invitation_id: str):
     def action(admin, organization_id, invitation_id):
         ka.resend_invitation(admin, organization_id, invitation_id)
+        security_log.event("invitation.resent", actor=g.user["sub"], employer=organization_id, target=invitation_id)
         flash("Nieuwe uitnodiging verstuurd. De nieuwe link is 3 dagen geldig.", "success")
 
     return _act(invitation_id, action)
@@ -171,6 +174,7 @@ def resend(invitation_id: str):
 def revoke(invitation_id: str):
     def action(admin, organization_id, invitation_id):
         email = ka.revoke_invitation(admin, organization_id, invitation_id)
+        security_log.event("invitation.revoked", actor=g.user["sub"], employer=organization_id, target=email)
         flash(f"Uitnodiging voor {email} ingetrokken. De link werkt niet meer.", "success")
 
     return _act(invitation_id, action)
@@ -189,6 +193,8 @@ def welcome():
     except (ka.KeycloakUnreachable, ka.KeycloakRefused):
         return _unavailable()
     if granted:
+        security_log.event("role.granted", actor=g.user["sub"], target=g.user["sub"], granted=granted,
+                           reason="accepted invitation")
         return redirect(url_for("auth.login", next=url_for("dashboard.index")))
     return redirect(url_for("dashboard.index"))
 

@@ -896,6 +896,13 @@ def realm_changes(admin: KeycloakAdmin, desired: dict, served: dict | None) -> l
             for key, value in portal.get("attributes", {}).items():
                 if served_portal.get("attributes", {}).get(key) != value:
                     changes.append((f"client.portal.attributes.{key}", served_portal.get("attributes", {}).get(key), value))
+            # token mappers added to the export after the realm was imported (the employer-roles groups claim)
+            if "protocolMappers" in served_portal or portal.get("protocolMappers"):
+                served_mappers = {m.get("name") for m in served_portal.get("protocolMappers") or []}
+                for mapper in portal.get("protocolMappers", []):
+                    if mapper["name"] not in served_mappers:
+                        changes.append((f"client.portal.protocolMapper.{mapper['name']}", None,
+                                        mapper.get("protocolMapper")))
     changes += single_factor_changes(admin, desired, served)
     return changes
 
@@ -936,7 +943,13 @@ def apply_realm_changes(admin: KeycloakAdmin, desired: dict, changes: list[tuple
         served = next(c for c in guarded(admin.get_clients) if c["clientId"] == "portal")
         served.update({k: portal[k] for k in ("rootUrl", "baseUrl", "redirectUris") if k in portal})
         served["attributes"] = (served.get("attributes") or {}) | portal.get("attributes", {})
+        served.pop("protocolMappers", None)  # added one by one below; a client update does not add them
         guarded(admin.update_client, served["id"], served)
+        mappers = {m["name"]: m for m in portal.get("protocolMappers", [])}
+        for key in client_changes:
+            if key.startswith("client.portal.protocolMapper."):
+                mapper = {k: v for k, v in mappers[key.split(".", 3)[3]].items() if k != "id"}
+                guarded(admin.add_mapper_to_client, served["id"], mapper)
     _apply_single_factor_changes(admin, changes)
 
 
