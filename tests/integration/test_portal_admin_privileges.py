@@ -39,7 +39,8 @@ def world(keycloak, mail_sink, realm_factory) -> World:
     provisioner = ka.realm_admin(settings)
     org_id = ka.ensure_organization(provisioner, "Werkgever Rechten", f"{uuid.uuid4().hex[:8]}.nl")
     user_id = ka.ensure_user(provisioner, email=f"m-{uuid.uuid4().hex[:8]}@example.nl", first_name="Mia",
-                             last_name="Manager", roles=["manager"], organization_id=org_id)
+                             last_name="Manager", roles=[], employer_roles=["manager"],
+                             organization_id=org_id)
     return World(name, provisioner, keycloak_runtime.connect(settings), org_id, user_id)
 
 
@@ -97,11 +98,11 @@ def test_the_portal_client_can_make_every_call_the_portal_makes(world, mail_sink
     [renewed] = ka.list_invitations(portal, org)
     assert [row["email"] for row in ka.invitation_overview(portal, org)] == [email]
     assert ka.revoke_invitation(portal, org, renewed["id"]) == email
-    # the welcome page: the invited role is granted once the invitee is a member
-    member = world.provisioner.get_user(world.user_id)
-    ka.record_invited_roles(portal, org, {member["email"]: "superuser"})
-    assert ka.apply_invited_role_for_user(portal, world.user_id) == [member["email"]]
-    assert "superuser" in {r["name"] for r in world.provisioner.get_realm_roles_of_user(world.user_id)}
+    # the welcome page: it reads the role records of the user's employers, and grants an invited role as a
+    # membership of that employer's role group (/werkgevers/<organization id>/<role>)
+    assert ka.apply_invited_role_for_user(portal, world.user_id) == []  # no record for this user: nothing
+    ka.grant_employer_roles(portal, org, world.user_id, ["superuser"])
+    assert "superuser" in ka.employer_roles_of(world.provisioner, org, world.user_id)
     # Mijn instellingen (app/user_settings.py)
     assert isinstance(portal.get_credentials(user_id=world.user_id), list)
     assert portal.get_sessions(user_id=world.user_id) == []

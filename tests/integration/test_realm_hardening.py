@@ -81,7 +81,7 @@ def test_a_failed_sign_in_and_an_admin_change_are_recorded(keycloak, portal):
 def test_the_event_expiration_is_configurable(keycloak, master, realm_factory):
     realm = realm_factory()
     portal_url = next(c for c in realm["clients"] if c["clientId"] == "portal")["rootUrl"]
-    placeholders = keycloak.realm_placeholders() | {"PORTAL_URL": portal_url,
+    placeholders = keycloak.realm_placeholders() | {"PORTAL_URL": portal_url, "PORTAL_BACKCHANNEL_URL": portal_url,
                                                      "KEYCLOAK_EVENTS_EXPIRATION": "86400"}
     desired = keycloak_admin.render_realm(placeholders, realm_name=realm["realm"])
     outcome, changes = keycloak_admin.sync_realm(master, desired)
@@ -123,7 +123,6 @@ def test_choosing_a_common_password_says_why_in_dutch(page, portal, screenshot):
             {"type": "otp", "userLabel": "Telefoon", "secretData": json.dumps({"value": raw_secret}),
              "credentialData": json.dumps({"subType": "totp", "digits": 6, "period": 30, "algorithm": "HmacSHA1",
                                            "counter": 0})}]})
-    portal.admin.assign_realm_roles(account.user_id, [portal.admin.get_realm_role("manager")])
     portal.admin.update_user(account.user_id, {"requiredActions": ["UPDATE_PASSWORD"]})
 
     login(page, portal.url, account)

@@ -35,8 +35,11 @@ def employer_manager(portal):
     email = f"manager-{uuid.uuid4().hex[:8]}@example.nl"
     password = "Test-" + secrets.token_urlsafe(12) + "1!"
     user_id = keycloak_admin.ensure_user(portal.admin, email=email, first_name="Marco", last_name="van Basten",
-                                         roles=["manager"], organization_id=org_id, password=password)
-    return Account(email=email, password=password, user_id=user_id)
+                                         roles=[], employer_roles=["manager"], organization_id=org_id,
+                                         password=password)
+    account = Account(email=email, password=password, user_id=user_id)
+    account.organization_id = org_id
+    return account
 
 
 def signed_in_cookie(page, portal, account) -> str:
@@ -88,7 +91,7 @@ def test_a_role_removed_in_keycloak_is_gone_at_the_next_refresh(page, portal, em
     portal.app.config["SESSION_REFRESH_SECONDS"] = 1  # production: 60
     cookie = signed_in_cookie(page, portal, employer_manager)
     assert get(portal, "/dashboard/export.csv", cookie).status_code == 200
-    portal.admin.delete_realm_roles_of_user(employer_manager.user_id, [portal.admin.get_realm_role("manager")])
+    keycloak_admin.revoke_employer_roles(portal.admin, employer_manager.organization_id, employer_manager.user_id)
     portal.app.config["SESSION_REFRESH_SECONDS"] = 0  # "one interval later", without waiting
     assert get(portal, "/dashboard/export.csv", cookie).status_code == 404
     (row,) = session_rows(portal)
