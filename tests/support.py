@@ -156,3 +156,13 @@ def check_snapshot(name: str, message: dict, realm: str = "") -> None:
             if not os.environ.get("UPDATE_SNAPSHOTS"):
                 raise AssertionError(f"new snapshot written: {path.name}; review it and run again")
         assert actual == path.read_text(), f"{path.name} differs (UPDATE_SNAPSHOTS=1 renews it after review)"
+
+
+# Keycloak's discovery document as the app would have cached it; port 1: nothing listens there
+OFFLINE_METADATA = {
+    "issuer": "http://127.0.0.1:1/realms/arbo",
+    "authorization_endpoint": "http://127.0.0.1:1/realms/arbo/protocol/openid-connect/auth",
+    "token_endpoint": "http://127.0.0.1:1/realms/arbo/protocol/openid-connect/token",
+    "end_session_endpoint": "http://127.0.0.1:1/realms/arbo/protocol/openid-connect/logout",
+    "jwks_uri": "http://127.0.0.1:1/realms/arbo/protocol/openid-connect/certs",
+}

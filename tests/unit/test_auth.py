@@ -8,33 +8,9 @@ import pytest
 
 from app import create_app, sign_in_sessions
 from app.config import load_settings
+from tests.support import OFFLINE_METADATA
 
-METADATA = {
-    "issuer": "http://127.0.0.1:1/realms/arbo",
-    "authorization_endpoint": "http://127.0.0.1:1/realms/arbo/protocol/openid-connect/auth",
-    "token_endpoint": "http://127.0.0.1:1/realms/arbo/protocol/openid-connect/token",
-    "end_session_endpoint": "http://127.0.0.1:1/realms/arbo/protocol/openid-connect/logout",
-    "jwks_uri": "http://127.0.0.1:1/realms/arbo/protocol/openid-connect/certs",
-}
-
-
-@pytest.fixture
-def app(tmp_path):
-    # port 1: nothing listens there, so any real call to "Keycloak" fails fast
-    settings = dataclasses.replace(load_settings(), keycloak_port=1, database_url=f"sqlite:///{tmp_path}/t.sqlite")
-    return create_app({"SETTINGS": settings, "TESTING": True, "WTF_CSRF_ENABLED": False})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def known_metadata():
-    from app.extensions import oauth
-
-    oauth.keycloak.server_metadata = dict(METADATA, _loaded_at=0)  # as if discovery had been fetched and cached
+METADATA = OFFLINE_METADATA
 
 
 def sign_in(app, client, sid="sid-1", roles=("manager",)):

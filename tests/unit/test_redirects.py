@@ -1,24 +1,10 @@
 """Every `next`-style parameter goes through app.redirects: only paths on the portal survive."""
 
-import dataclasses
-
 import pytest
 
-from app import create_app, sign_in_sessions
-from app.config import load_settings
+from app import sign_in_sessions
 from app.redirects import is_same_origin_path, safe_next
 from tests.redirect_corpus import HOSTILE_NEXT, SAFE_NEXT
-
-
-@pytest.fixture
-def app(tmp_path):
-    settings = dataclasses.replace(load_settings(), keycloak_port=1, database_url=f"sqlite:///{tmp_path}/t.sqlite")
-    return create_app({"SETTINGS": settings, "TESTING": True, "WTF_CSRF_ENABLED": False})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def test_the_corpus_is_large_enough():

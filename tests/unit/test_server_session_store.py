@@ -8,32 +8,14 @@ import time
 from datetime import timedelta
 from unittest import mock
 
-import pytest
 import requests
 from authlib.integrations.base_client import OAuthError
 
 from app import create_app, server_sessions
 from app.config import load_settings
 from app.extensions import db, oauth
-from tests.unit.test_auth import METADATA
 
 COOKIE = "portal_session"
-
-
-@pytest.fixture
-def app(tmp_path):
-    settings = dataclasses.replace(load_settings(), keycloak_port=1, database_url=f"sqlite:///{tmp_path}/t.sqlite")
-    return create_app({"SETTINGS": settings, "TESTING": True, "WTF_CSRF_ENABLED": False})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def known_metadata(app):
-    oauth.keycloak.server_metadata = dict(METADATA, _loaded_at=0)
 
 
 def sign_in(client, roles=("manager",), refresh_token=None, sid="sid-1"):
