@@ -181,13 +181,19 @@ def roles_required(*roles: str):
     return decorator
 
 
+# application-initiated actions the portal starts from Mijn instellingen (templates/user_settings)
+APPLICATION_ACTIONS = frozenset({"arbo-choose-2fa", "CONFIGURE_TOTP", "UPDATE_PASSWORD"})
+
+
 @bp.route("/login")
 def login():
     """Send the browser to Keycloak's sign-in page."""
     session["next"] = safe_next(request.args.get("next"))
     redirect_uri = _settings().portal_url + url_for("auth.callback")
     extra = {}
-    if request.args.get("kc_action"):
+    # only the actions Mijn instellingen offers: Keycloak also knows others (delete_credential:<id>,
+    # webauthn-register, …) that a crafted link must not be able to start
+    if request.args.get("kc_action") in APPLICATION_ACTIONS:
         extra["kc_action"] = request.args["kc_action"]
     locale = session.get("locale")
     if locale:

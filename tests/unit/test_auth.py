@@ -30,7 +30,7 @@ def test_login_redirects_to_keycloak_with_pkce_state_and_nonce(client, known_met
     assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) >= 43
     assert query["state"][0] and query["nonce"][0]
     assert query["scope"] == ["openid email profile"]  # no explicit organization scope: it would break SSO
-    assert query["redirect_uri"] == ["http://127.0.0.1:5000/auth/callback"]
+    assert query["redirect_uri"] == [load_settings().portal_url + "/auth/callback"]
 
 
 def test_login_passes_the_language_and_an_application_initiated_action(client, known_metadata):
@@ -38,6 +38,20 @@ def test_login_passes_the_language_and_an_application_initiated_action(client, k
         session["locale"] = "en"
     query = parse_qs(urlparse(client.get("/auth/login?kc_action=CONFIGURE_TOTP").location).query)
     assert query["ui_locales"] == ["en"] and query["kc_action"] == ["CONFIGURE_TOTP"]
+
+
+@pytest.mark.parametrize("action", ["delete_credential:0f6d3b3c-1c1e-4a57-9d1e-1a2b3c4d5e6f", "delete_credential",
+                                    "webauthn-register", "TERMS_AND_CONDITIONS", "configure_totp",
+                                    "UPDATE_PASSWORD\nx", "arbo-choose-2fa ", ""])
+def test_login_forwards_only_the_actions_mijn_instellingen_offers(client, known_metadata, action):
+    query = parse_qs(urlparse(client.get("/auth/login", query_string={"kc_action": action}).location).query)
+    assert "kc_action" not in query
+
+
+@pytest.mark.parametrize("action", ["arbo-choose-2fa", "CONFIGURE_TOTP", "UPDATE_PASSWORD"])
+def test_login_forwards_each_action_mijn_instellingen_offers(client, known_metadata, action):
+    query = parse_qs(urlparse(client.get("/auth/login", query_string={"kc_action": action}).location).query)
+    assert query["kc_action"] == [action]
 
 
 def test_login_when_keycloak_is_unreachable_says_try_again_later(client):
