@@ -64,8 +64,12 @@ def cluster():
     run([pg_ctl, "-D", str(base / "data"), "-w", "-l", str(base / "log"),
          "-o", f"-c listen_addresses='' -k {base} -p 5432", "start"])
     client = {"PATH": os.environ["PATH"], "PGHOST": str(base), "PGPORT": "5432"}
+    # the checkout may sit in a directory the server user cannot enter (mktemp -d is 0700): it runs a copy
+    script = base / SCRIPT.name
+    shutil.copy(SCRIPT, script)
+    os.chmod(script, 0o644)
     try:
-        yield client | {"PGPASSWORD": superuser_password}, run
+        yield client | {"PGPASSWORD": superuser_password}, run, script
     finally:
         run([pg_ctl, "-D", str(base / "data"), "-w", "stop", "-m", "fast"], check=False)
         shutil.rmtree(base, ignore_errors=True)
@@ -77,9 +81,9 @@ def _init_environment(client: dict, **extra) -> dict:
 
 
 def test_the_portal_role_gets_the_password_from_the_environment(cluster):
-    client, run = cluster
+    client, run, script = cluster
     password = secrets.token_urlsafe(32)
-    run(["bash", str(SCRIPT)], env=_init_environment(client, PORTAL_DB_PASSWORD=password))
+    run(["bash", str(script)], env=_init_environment(client, PORTAL_DB_PASSWORD=password))
 
     as_portal = client | {"PGPASSWORD": password}
     result = run(["psql", "-U", "portal", "-d", "portal", "-tAc", "select current_user || '@' || current_database()"],
@@ -92,8 +96,8 @@ def test_the_portal_role_gets_the_password_from_the_environment(cluster):
 
 
 def test_without_the_variable_nothing_is_created(cluster):
-    client, run = cluster
-    result = run(["bash", str(SCRIPT)], env=_init_environment(client), check=False)
+    client, run, script = cluster
+    result = run(["bash", str(script)], env=_init_environment(client), check=False)
     assert result.returncode != 0 and "PORTAL_DB_PASSWORD is not set" in result.stderr
     roles = run(["psql", "-U", "keycloak", "-d", "postgres", "-tAc", "select count(*) from pg_roles where rolname='portal'"],
                 env=client)
