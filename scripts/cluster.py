@@ -101,12 +101,22 @@ frontend keycloak
     http-request set-header X-Forwarded-Proto http
     http-request set-header X-Forwarded-Host %[req.hdr(host)]
     http-request set-header X-Forwarded-Port %[dst_port]
+    # Only when no node is ready, the nodes that are alive. Keycloak 26.7's cluster health check keeps
+    # the survivor of a kill -9 of the coordinator "not ready" (the dead node's row in JGROUPS_PING
+    # still says coordinator): without this, one dead node would take the whole sign-in down.
+    use_backend keycloak_alive if {{ nbsrv(keycloak_nodes) eq 0 }}
     default_backend keycloak_nodes
 
 backend keycloak_nodes
     # no stickiness needed: authentication sessions have 2 owners in Infinispan, user sessions are persistent
     balance roundrobin
     option httpchk GET /health/ready
+    http-check expect status 200
+{kc}
+
+backend keycloak_alive
+    balance roundrobin
+    option httpchk GET /health/live
     http-check expect status 200
 {kc}
 

@@ -145,6 +145,9 @@ def test_the_load_balancer_checks_each_backend_like_dev_cluster():
         assert "option httpchk GET /healthz" in config  # the portal
         assert "option forwardfor" in config and "X-Forwarded-Proto" in config
         assert "retry-on conn-failure" in config and "option redispatch" in config
+        # the survivor of a killed coordinator is "not ready" for about a minute: live nodes stand in
+        assert "use_backend keycloak_alive if { nbsrv(keycloak_nodes) eq 0 }" in config
+        assert "option httpchk GET /health/live" in config
     assert "server-template keycloak 2 keycloak:8080 check port 9000" in HAPROXY
     assert "server-template app 2 app:5000 check" in HAPROXY
     assert "check port 9181" in local and "check port 9182" in local
