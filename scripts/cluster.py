@@ -37,6 +37,9 @@ from scripts.cluster_pg import ClusterError, Postgres
 
 # variables the cluster adds to make_secrets' set (not secrets compose needs)
 EXTRA_SECRETS = {"POSTGRES_SUPERUSER_PASSWORD": "PostgreSQL's superuser (postgres) of the cluster's own server"}
+# the portal instances get only their own secrets (as in docker-compose.yml): never these
+NOT_FOR_THE_APP = ("KEYCLOAK_ADMIN_USER", "KEYCLOAK_ADMIN_PASSWORD", "PROVISIONER_CLIENT_SECRET", "KC_DB_PASSWORD",
+                   "SMS_GATEWAY_TOKEN")
 
 
 @dataclass
@@ -266,9 +269,13 @@ class Cluster:
         if result.returncode != 0:
             raise ClusterError(f"provision realm failed: {(result.stdout + result.stderr).strip()[-400:]}")
 
+    def portal_environment(self, index: int) -> dict[str, str]:
+        env = {k: v for k, v in self.environment().items() if k not in NOT_FOR_THE_APP}
+        return env | {"APP_PORT": str(self.ports.portal[index])}
+
     def start_portal(self, index: int) -> None:
         port = self.ports.portal[index]
-        env = self.environment() | {"APP_PORT": str(port)}
+        env = self.portal_environment(index)
         self._spawn(f"portal{index + 1}", [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
                                            "--bind", f"127.0.0.1:{port}", "app.wsgi:app"], env)
 
@@ -313,24 +320,20 @@ class Cluster:
         return None
 
     def down(self) -> None:
-        # the front first, the database last
-        for name in sorted(self.processes, key=lambda n: n == "postgresql"):
-            if name == "postgresql":
-                self.postgres.stop()
-                continue
-            process = self.processes[name]
+        """Everything else first (Keycloak leaves its cluster cleanly), the database last."""
+        others = {name: p for name, p in self.processes.items() if name != "postgresql"}
+        for process in others.values():
             if process.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        for name, process in self.processes.items():
+        for process in others.values():
             try:
                 process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+        self.postgres.stop()
 
 
 def up(directory: Path) -> int:

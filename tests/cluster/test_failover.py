@@ -13,6 +13,7 @@ does (the browser suite covers the pages themselves).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -110,6 +111,8 @@ def test_two_keycloak_nodes_form_one_cluster(cluster, browser):
     assert cluster.cluster_members() == 2
     for port in cluster.ports.management:  # both nodes up, each checked by HAProxy
         assert requests.get(f"http://127.0.0.1:{port}/health/ready", timeout=5).status_code == 200
+        metrics = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        assert re.search(r'^vendor_cluster_size\{cache_manager="keycloak".*\} 2\.0$', metrics, re.M), "metrics: not 2 members"
     assert_signed_in(browser, cluster, times=2)
 
 

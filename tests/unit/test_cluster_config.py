@@ -42,3 +42,15 @@ def test_cluster_size_reads_the_newest_infinispan_view(tmp_path):
         "INFO [org.infinispan.CLUSTER] ISPN000094: Received new cluster view for channel ISPN: [a|1] (2) [a, b]\n")
     assert cluster_size(log) == 2
     assert cluster_size(tmp_path / "missing.log") == 0
+
+
+def test_portal_instances_run_in_production_without_master_or_provisioning_credentials(tmp_path):
+    from scripts.cluster import Cluster
+
+    cluster = Cluster(tmp_path / "cluster")
+    env = cluster.portal_environment(1)
+    assert env["LOCAL_DEVELOPMENT"] == "0" and env["APP_PORT"] == "5102"
+    assert env["KEYCLOAK_PORT"] == "8180" and env["PORTAL_URL"] == "http://127.0.0.1:5100"
+    assert env["DATABASE_URL"].startswith("postgresql+psycopg://portal:") and "@127.0.0.1:5433/portal" in env["DATABASE_URL"]
+    assert not {"KEYCLOAK_ADMIN_PASSWORD", "PROVISIONER_CLIENT_SECRET", "KC_DB_PASSWORD"} & set(env)
+    assert {"SECRET_KEY", "PORTAL_CLIENT_SECRET", "PORTAL_ADMIN_CLIENT_SECRET"} <= set(env)
