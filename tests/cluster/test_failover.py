@@ -127,7 +127,7 @@ def test_kill_9_of_a_keycloak_node(cluster, browser, users):
 
     assert_signed_in(browser, cluster)
     sign_in(bl.LoopbackBrowser(), cluster, users[1])
-    # the sign-in that was half-way (password given, OTP not yet) completes on the other node
+    # the sign-in that was half-way (password given before the kill, on whichever node round robin chose) completes
     response = half_way.post(bl._form_action(response.text), data={"otp": users[2].code()},
                              allow_redirects=False, timeout=30)
     assert response.status_code == 302, response.text[:300]
