@@ -117,3 +117,55 @@ def test_postgres_init_reads_the_portal_password_from_the_environment():
 
 def test_the_secrets_file_is_git_ignored():
     assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+# ------------------------------------------------------------------ the topology of ./dev cluster (issue 15)
+
+HAPROXY = (ROOT / "docker" / "haproxy.cfg").read_text()
+
+
+def test_two_keycloak_and_two_app_replicas_behind_the_load_balancer():
+    services = COMPOSE["services"]
+    assert set(services) == {"postgres", "sink", "lb", "keycloak", "app"}
+    for name in ("keycloak", "app"):
+        assert services[name]["deploy"]["replicas"] == 2, name
+        assert "ports" not in services[name], f"{name}: replicas are reached through lb, not a published port"
+    assert services["lb"]["image"].startswith("haproxy:2.")
+    assert sorted(services["lb"]["ports"]) == ["127.0.0.1:5000:5000", "127.0.0.1:8080:8080"]
+    assert "./docker/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro" in services["lb"]["volumes"]
+    assert services["app"]["environment"]["KEYCLOAK_HOST"] == "lb"
+
+
+def test_the_load_balancer_checks_each_backend_like_dev_cluster():
+    from scripts.cluster import Ports, haproxy_config
+
+    local = haproxy_config(Ports())
+    for config in (HAPROXY, local):
+        assert "option httpchk GET /health/ready" in config  # Keycloak: readiness on the management port
+        assert "option httpchk GET /healthz" in config  # the portal
+        assert "option forwardfor" in config and "X-Forwarded-Proto" in config
+        assert "retry-on conn-failure" in config and "option redispatch" in config
+        # the survivor of a killed coordinator is "not ready" for about a minute: live nodes stand in
+        assert "use_backend keycloak_alive if { nbsrv(keycloak_nodes) eq 0 }" in config
+        assert "option httpchk GET /health/live" in config
+    assert "server-template keycloak 2 keycloak:8080 check port 9000" in HAPROXY
+    assert "server-template app 2 app:5000 check" in HAPROXY
+    assert "check port 9181" in local and "check port 9182" in local
+
+
+def test_keycloak_is_a_production_cluster_behind_the_proxy():
+    keycloak = COMPOSE["services"]["keycloak"]
+    assert keycloak["command"][:2] == ["start", "--optimized"]
+    env = keycloak["environment"]
+    assert env["KC_PROXY_HEADERS"] == "xforwarded" and env["KC_CACHE"] == "ispn" and env["KC_CACHE_STACK"] == "jdbc-ping"
+    assert "/health/ready" in keycloak["healthcheck"]["test"][-1] and "9000" in keycloak["healthcheck"]["test"][-1]
+    dockerfile = (ROOT / "keycloak" / "Dockerfile").read_text()
+    assert "KC_DB=postgres" in dockerfile and "KC_HEALTH_ENABLED=true" in dockerfile and "KC_METRICS_ENABLED=true" in dockerfile
+
+
+def test_postgres_is_15_or_newer_and_mail_goes_to_the_projects_sink():
+    assert int(COMPOSE["services"]["postgres"]["image"].split(":")[1].split(".")[0]) >= 15
+    assert "scripts.devsink" in COMPOSE["services"]["sink"]["command"]
+    for name in ("keycloak", "app"):
+        assert COMPOSE["services"][name]["environment"]["SMTP_HOST"] == "sink", name
+    assert COMPOSE["services"]["keycloak"]["environment"]["SMS_GATEWAY_URL"].startswith("http://sink:")

@@ -1,0 +1,157 @@
+"""Failover of the `./dev cluster` topology (issue 15): a signed-in user survives `kill -9` of a Keycloak
+node, of a portal instance, and a PostgreSQL restart; new sign-ins (password + TOTP) through the load
+balancer keep working.
+
+The cluster is started here, once for this module, in a temporary directory on free ports (so a
+developer's own `./dev cluster` may keep running), and stopped at the end. The tests run in order
+and build on each other, like the incident they replay. Sign-ins use requests, as bench/bench_login.py
+does (the browser suite covers the pages themselves).
+
+    ./dev test -m cluster
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+pytestmark = [pytest.mark.cluster, pytest.mark.timeout(900)]
+
+if not (shutil.which("haproxy") or Path("/usr/sbin/haproxy").exists()):
+    pytest.skip("HAProxy is not installed (./dev test installs it)", allow_module_level=True)
+
+from app import keycloak_admin as ka  # noqa: E402
+from bench import bench_login as bl  # noqa: E402
+from scripts.cluster import Cluster, Ports  # noqa: E402
+from tests.support import free_port  # noqa: E402
+
+
+def _free_jgroups_port() -> int:
+    """JGroups' failure detection listens on port + 50000: both must be free (so no ephemeral port)."""
+    for port in range(7900, 15000):
+        try:
+            for candidate in (port, port + 50000):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", candidate))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError("no free JGroups port")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    directory = Path(tempfile.mkdtemp(prefix="arbo-cluster-"))
+    os.chmod(directory, 0o755)  # PostgreSQL runs as its own user and must reach its data directory
+    jgroups = _free_jgroups_port()
+    ports = Ports(postgres=free_port(), keycloak_lb=free_port(), keycloak=(free_port(), free_port()),
+                  management=(free_port(), free_port()), jgroups=(jgroups, jgroups + 1), portal_lb=free_port(),
+                  portal=(free_port(), free_port()), smtp=free_port(), sink_http=free_port())
+    # the portal re-reads the user's roles from Keycloak at every request after 1 s: so "still signed in"
+    # also proves the Keycloak session (its refresh token) survived on the other node
+    cluster = Cluster(directory, ports, extra_env={"SESSION_REFRESH_SECONDS": "1"})
+    started = time.monotonic()
+    try:
+        cluster.up()
+        print(f"cluster up in {time.monotonic() - started:.0f} s")
+        yield cluster
+    finally:
+        cluster.down()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def users(cluster):
+    settings = cluster.settings()
+    return bl.create_users(ka.master_admin(settings, realm=settings.realm), 3)
+
+
+@pytest.fixture(scope="module")
+def browser(cluster, users):
+    """A user signed in to the portal through both load balancers."""
+    http = bl.LoopbackBrowser()
+    sign_in(http, cluster, users[0])
+    yield http
+    http.close()
+
+
+def sign_in(http: requests.Session, cluster: Cluster, user: bl.User) -> None:
+    response = http.get(f"{cluster.portal_url}/auth/login", timeout=30)
+    response = bl.keycloak_forms(http, response, user)
+    response = http.get(response.headers["Location"], timeout=30)
+    assert response.status_code == 200 and response.url.startswith(cluster.portal_url), response.url
+
+
+def assert_signed_in(http: requests.Session, cluster: Cluster, times: int = 4) -> None:
+    """Several requests, so round robin takes them to every instance that is up."""
+    for _ in range(times):
+        time.sleep(1.1)  # past SESSION_REFRESH_SECONDS: each request asks Keycloak again
+        response = http.get(f"{cluster.portal_url}/", timeout=30)
+        assert response.status_code == 200, response.status_code
+        assert response.url.startswith(cluster.portal_url) and not response.history, \
+            f"signed out: sent to {response.url}"
+
+
+def kill_9(cluster: Cluster, name: str) -> None:
+    process = cluster.processes[name]
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def test_two_keycloak_nodes_form_one_cluster(cluster, browser):
+    assert cluster.cluster_members() == 2
+    for port in cluster.ports.management:  # both nodes up, each checked by HAProxy
+        assert requests.get(f"http://127.0.0.1:{port}/health/ready", timeout=5).status_code == 200
+        metrics = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        assert re.search(r'^vendor_cluster_size\{cache_manager="keycloak".*\} 2\.0$', metrics, re.M), "metrics: not 2 members"
+    assert_signed_in(browser, cluster, times=2)
+
+
+def test_kill_9_of_a_keycloak_node(cluster, browser, users):
+    half_way = bl.LoopbackBrowser()
+    response = half_way.get(f"{cluster.portal_url}/auth/login", timeout=30)
+    response = half_way.post(bl._form_action(response.text), timeout=30, allow_redirects=False,
+                             data={"username": users[2].email, "password": bl.PASSWORD})
+    assert "kc-otp-login-form" in response.text
+
+    kill_9(cluster, "keycloak1")  # the first node: the cluster's coordinator
+
+    assert_signed_in(browser, cluster)
+    sign_in(bl.LoopbackBrowser(), cluster, users[1])
+    # the sign-in that was half-way (password given before the kill, on whichever node round robin chose) completes
+    response = half_way.post(bl._form_action(response.text), data={"otp": users[2].code()},
+                             allow_redirects=False, timeout=30)
+    assert response.status_code == 302, response.text[:300]
+    assert half_way.get(response.headers["Location"], timeout=30).url.startswith(cluster.portal_url)
+    cluster.wait_for_members(1, timeout=60)  # the survivor saw the other go
+
+
+def test_kill_9_of_a_portal_instance(cluster, browser):
+    kill_9(cluster, "portal1")
+    assert_signed_in(browser, cluster)
+
+
+def test_postgresql_restart(cluster, browser, users):
+    cluster.restart_postgres()
+    deadline = time.monotonic() + 60
+    while True:  # both recover by themselves: stale pooled connections are replaced, not reported forever
+        try:
+            assert_signed_in(browser, cluster, times=2)
+            sign_in(bl.LoopbackBrowser(), cluster, users[1])
+            break
+        except (AssertionError, bl.SignInFailed, requests.RequestException):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(2)
+    settings = cluster.settings()
+    admin = ka.master_admin(settings, realm=settings.realm)
+    assert admin.get_user_id(users[0].email), "the user is gone after the restart"
