@@ -73,7 +73,7 @@ def test_expired_invitation_says_what_to_do_and_a_resent_one_works(page, portal_
     text = page.inner_text("body")
     assert page.locator("#kc-register-form").count() == 0
     assert "Deze link werkt niet meer" in text
-    assert "hoofdgebruiker" in text  # whom to ask for a new invitation
+    assert "beheerder van uw organisatie" in text  # whom to ask for a new invitation
 
     portal.admin.update_realm(portal.realm, {"actionTokenGeneratedByAdminLifespan": 259200})
     invitation = keycloak_admin.list_invitations(portal.admin, employer, email=email)[0]
