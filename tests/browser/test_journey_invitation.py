@@ -53,7 +53,7 @@ def test_invitation_to_dashboard(page, portal, mail_sink, screenshot):
     screenshot("totp-setup")
     set_up_totp(page, account, device="Telefoon van Marco", manual_key=True)
     page.wait_for_url(f"{portal.url}/dashboard")
-    assert "manager" in page.inner_text("#roles")  # the invited role was applied on arrival
+    assert "Leidinggevende" in page.inner_text("#roles")  # the invited role was applied on arrival
     screenshot("dashboard")
 
     user = keycloak_admin.find_user_by_email(portal.admin, email)
