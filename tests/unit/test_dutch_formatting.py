@@ -75,3 +75,11 @@ def test_one_neutral_sender_name_for_every_mail(monkeypatch):
 
     for path in ("realm-export.json", "docker-compose.yml", "app/config.py"):
         assert "Werkgever" not in "".join(line for line in (ROOT / path).read_text().splitlines() if "MAIL_FROM_NAME" in line)
+
+
+def test_invitation_expiry_is_a_dutch_date(app):
+    from app.invitations import epoch_date
+
+    with app.test_request_context("/"):
+        assert epoch_date(1796300700) == "3 december 2026 12:25 UTC"
+        assert epoch_date("") == ""

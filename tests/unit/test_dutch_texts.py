@@ -242,3 +242,6 @@ def test_keycloak_texts_our_pages_show_are_dutch_and_use_u():
     assert nl["languages"] == "Taal"  # aria-label of the language menu (stock: the key itself)
     assert "teken(s)" not in nl["invalidPasswordMinSpecialCharsMessage"]
     assert "''Versturen''" in nl["loginTotpStep3"] or "‘Versturen’" in nl["loginTotpStep3"]
+    # A locked account must read exactly like a wrong code (no hint for someone guessing codes).
+    assert nl["accountTemporarilyDisabledMessageTotp"] == nl["invalidTotpMessage"]
+    assert "Gelieve" not in nl["expiredCodeMessage"] and "tweefactor" not in nl["loginTotpIntro"]
