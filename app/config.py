@@ -115,7 +115,9 @@ class Settings:
     smtp_port: int = 1025
     sink_http_port: int = 8025
     mail_from: str = "inloggen@portaal.example"
-    mail_from_name: str = "Inloggen Portaal Werkgever"
+    # One sender name for every mail (Keycloak has one per realm; employees and employers both get
+    # mail): neutral, the arbodienst's name, unless MAIL_FROM_NAME says otherwise (docs/glossary.md).
+    mail_from_name: str = "Arbodienst Voorbeeld"
     mail_reply_to: str = "noreply@portaal.example"
     mail_reply_to_name: str = "Niet beantwoorden"
     sms_gateway_url: str = ""
@@ -216,7 +218,7 @@ def load_settings() -> Settings:
         smtp_port=_int("SMTP_PORT", 1025),
         sink_http_port=sink_http_port,
         mail_from=_env("MAIL_FROM", "inloggen@portaal.example"),
-        mail_from_name=_env("MAIL_FROM_NAME", "Inloggen Portaal Werkgever"),
+        mail_from_name=_env("MAIL_FROM_NAME", "").strip() or _env("ARBO_DISPLAY_NAME", "Arbodienst Voorbeeld"),
         mail_reply_to=_env("MAIL_REPLY_TO", "noreply@portaal.example"),
         mail_reply_to_name=_env("MAIL_REPLY_TO_NAME", "Niet beantwoorden"),
         sms_gateway_url=_env("SMS_GATEWAY_URL", f"http://{smtp_host}:{sink_http_port}/api/sms"),

@@ -201,9 +201,11 @@ def welcome():
 
 @bp.app_template_filter("epoch_date")
 def epoch_date(value) -> str:
-    """Keycloak's epoch seconds as a Dutch date and time (UTC)."""
+    """Keycloak's epoch seconds as a date and time in the page's language, UTC ("3 december 2026 14:05 UTC")."""
     from datetime import datetime, timezone
+
+    from flask_babel import format_datetime
 
     if not value:
         return ""
-    return datetime.fromtimestamp(int(value), timezone.utc).strftime("%d-%m-%Y %H:%M UTC")
+    return format_datetime(datetime.fromtimestamp(int(value), timezone.utc), "d MMMM y HH:mm", rebase=False) + " UTC"

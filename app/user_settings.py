@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from keycloak.exceptions import KeycloakError
 from requests import RequestException
 
@@ -69,6 +70,7 @@ def sign_out_others():
         return redirect(url_for("user_settings.index"))
     for sid in others:  # do not wait for Keycloak's back-channel call
         sign_in_sessions.end(sid=sid)
-    flash(_("U bent uitgelogd op %(n)s ander(e) apparaat/apparaten.", n=len(others)) if others
+    flash(ngettext("U bent uitgelogd op %(num)s ander apparaat.", "U bent uitgelogd op %(num)s andere apparaten.",
+                   len(others)) if others
           else _("U was nergens anders ingelogd."))
     return redirect(url_for("user_settings.index"))

@@ -20,7 +20,7 @@ def test_employee_reads_dossier_and_downloads_a_document(page, portal, real_worl
     with page.expect_navigation():
         page.click("#nav-dossier")
     assert page.inner_text("#employee-name") == "Anna A1"
-    assert page.inner_text("#employee-birth-date") == "14-03-1985"
+    assert page.inner_text("#employee-birth-date") == "14 maart 1985"
     assert "Halve dagen administratief werk" in page.inner_text("#dossier-cases")
     assert not any(secret in page.content() for secret in SECRETS_A)
     with page.expect_navigation():

@@ -46,7 +46,7 @@ def test_reset_from_my_settings_replaces_the_authenticator(page, portal, manager
     enter_password(page, portal.url, manager)
     page.fill("#otp", pyotp.TOTP(old_secret).now())
     submit(page, "#kc-login")
-    assert "Ongeldige authenticatiecode" in page.inner_text(".kc-feedback-text"), "the old code no longer works"
+    assert "De code is niet juist" in page.inner_text(".kc-feedback-text"), "the old code no longer works"
     page.fill("#otp", manager.fresh_code())
     submit(page, "#kc-login")
     page.wait_for_url(f"{portal.url}/dashboard")

@@ -53,7 +53,7 @@ def test_invitation_to_dashboard(page, portal, mail_sink, screenshot):
     screenshot("totp-setup")
     set_up_totp(page, account, device="Telefoon van Marco", manual_key=True)
     page.wait_for_url(f"{portal.url}/dashboard")
-    assert "manager" in page.inner_text("#roles")  # the invited role was applied on arrival
+    assert "Leidinggevende" in page.inner_text("#roles")  # the invited role was applied on arrival
     screenshot("dashboard")
 
     user = keycloak_admin.find_user_by_email(portal.admin, email)
@@ -73,7 +73,7 @@ def test_expired_invitation_says_what_to_do_and_a_resent_one_works(page, portal_
     text = page.inner_text("body")
     assert page.locator("#kc-register-form").count() == 0
     assert "Deze link werkt niet meer" in text
-    assert "hoofdgebruiker" in text  # whom to ask for a new invitation
+    assert "beheerder van uw organisatie" in text  # whom to ask for a new invitation
 
     portal.admin.update_realm(portal.realm, {"actionTokenGeneratedByAdminLifespan": 259200})
     invitation = keycloak_admin.list_invitations(portal.admin, employer, email=email)[0]

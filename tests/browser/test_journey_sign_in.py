@@ -29,7 +29,7 @@ def test_wrong_code_is_refused_and_a_code_cannot_be_used_twice(page, portal, man
     screenshot("code-asked")
     page.fill("#otp", "000000" if pyotp.TOTP(manager.totp_secret).now() != "000000" else "111111")
     submit(page, "#kc-login")
-    assert "Ongeldige authenticatiecode" in page.inner_text(".kc-feedback-text")
+    assert "De code is niet juist" in page.inner_text(".kc-feedback-text")
     screenshot("wrong-code")
 
     if 30 - time.time() % 30 < 20:  # leave room to reuse this code within its own 30-second step
@@ -43,7 +43,7 @@ def test_wrong_code_is_refused_and_a_code_cannot_be_used_twice(page, portal, man
     password_step(page, portal, manager)
     page.fill("#otp", code)  # the code just used, still inside its own time step
     submit(page, "#kc-login")
-    assert "Ongeldige authenticatiecode" in page.inner_text(".kc-feedback-text"), "a used code must be refused"
+    assert "De code is niet juist" in page.inner_text(".kc-feedback-text"), "a used code must be refused"
     page.fill("#otp", manager.fresh_code())
     submit(page, "#kc-login")
     page.wait_for_url(f"{portal.url}/dashboard")

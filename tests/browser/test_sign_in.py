@@ -14,7 +14,7 @@ def test_manager_sets_up_totp_signs_in_and_logs_out(page, portal, manager):
 
     page.wait_for_url(f"{portal.url}/dashboard")
     assert manager.email in page.inner_text("#signed-in-as")
-    assert "manager" in page.inner_text("#roles")
+    assert "Leidinggevende" in page.inner_text("#roles")
     assert len(portal.admin.get_sessions(manager.user_id)) == 1
 
     page.click("#logout")

@@ -47,7 +47,7 @@ def test_next_sign_in_refuses_a_wrong_sms_code_and_accepts_the_right_one(page, p
     code = wait_for_sms(mail_sink, employee.mobile, 2)
 
     enter_sms_code(page, wrong_code(code))
-    assert "De code is niet juist. Je kunt het nog 2 keer proberen." in feedback(page)
+    assert "De code is niet juist. U kunt het nog 2 keer proberen." in feedback(page)
     assert not page.url.startswith(portal.url)
 
     enter_sms_code(page, code)

@@ -23,7 +23,7 @@ def test_settings_lists_methods_and_signs_out_other_devices(browser, page, porta
         assert len(portal.admin.get_sessions(employee.user_id)) == 2
         with page.expect_navigation():
             page.click("#sign-out-others")
-        assert "1 ander(e) apparaat" in page.inner_text("main")
+        assert "U bent uitgelogd op 1 ander apparaat." in page.inner_text("main")
         assert len(portal.admin.get_sessions(employee.user_id)) == 1
         other_page.goto(f"{portal.url}/dossier")
         other_page.wait_for_selector("#username")  # the other device must sign in again

@@ -18,7 +18,7 @@ EMPLOYER = "EK88 <b>&</b> Zonen"  # HTML in a name must come out escaped
 
 def check_envelope(message: dict, subject: str) -> None:
     assert message["subject"] == subject
-    assert message["headers"]["From"] == "Inloggen Portaal Werkgever <inloggen@portaal.example>"
+    assert message["headers"]["From"] == "Arbodienst Voorbeeld <inloggen@portaal.example>"
     assert message["headers"]["Reply-To"] == "Niet beantwoorden <noreply@portaal.example>"
     for part in (message["text"], message["html"], message["subject"]):
         assert "null" not in part and "<b>&</b>" not in message["html"]

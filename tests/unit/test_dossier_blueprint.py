@@ -8,7 +8,7 @@ def test_employee_sees_own_dossier_without_the_physicians_fields(app, client, wo
     page = client.get("/dossier")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
-    assert "Anna A1" in html and "14-03-1985" in html and "+31612345001" in html
+    assert "Anna A1" in html and "14 maart 1985" in html and "+31612345001" in html
     assert "Halve dagen administratief werk" in html
     assert "Uitnodiging A1" in html and "Plan van aanpak A1" in html
     assert MEDICAL_DOCUMENT_TITLE not in html

@@ -26,7 +26,7 @@ def test_message_links_to_the_document_and_says_nothing_sensitive(app, world):
         assert sensitive.lower() not in (body + message["Subject"]).lower()
     assert "mobiele telefoon" in body  # says up front that a phone will not open it
     assert re.findall(r'href="([^"]+)"', html) == links
-    assert message["From"] == "Inloggen Portaal Werkgever <inloggen@portaal.example>"
+    assert message["From"] == "Arbodienst Voorbeeld <inloggen@portaal.example>"
     assert message["Reply-To"] == "Niet beantwoorden <noreply@portaal.example>"
 
 

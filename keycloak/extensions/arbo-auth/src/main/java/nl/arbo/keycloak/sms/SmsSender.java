@@ -23,7 +23,7 @@ import nl.arbo.keycloak.limit.UserLimits;
 public final class SmsSender {
 
     private static final Logger LOG = Logger.getLogger(SmsSender.class);
-    static final String FALLBACK_TEXT = "Je inlogcode is {0}. De code is {1} minuten geldig.";
+    static final String FALLBACK_TEXT = "Uw inlogcode is {0}. De code is {1} minuten geldig.";
 
     private SmsSender() {
     }

@@ -58,7 +58,7 @@ class HttpSmsGatewayTest {
 
     @Test
     void postsJsonWithBearerToken() throws Exception {
-        gateway("secret-token").send("+31612345678", "Je inlogcode is 123456 \"quoted\" é");
+        gateway("secret-token").send("+31612345678", "Uw inlogcode is 123456 \"quoted\" é");
         assertEquals(1, received.size());
         Received r = received.get(0);
         assertEquals("POST", r.method());
@@ -67,7 +67,7 @@ class HttpSmsGatewayTest {
         assertEquals("Bearer secret-token", r.authorization());
         @SuppressWarnings("unchecked")
         Map<String, String> json = new ObjectMapper().readValue(r.body(), Map.class);
-        assertEquals(Map.of("to", "+31612345678", "text", "Je inlogcode is 123456 \"quoted\" é"), json);
+        assertEquals(Map.of("to", "+31612345678", "text", "Uw inlogcode is 123456 \"quoted\" é"), json);
     }
 
     @Test

@@ -100,7 +100,7 @@ class SmsGatewaySettingsTest {
 
     @Test
     void smsTextIsFormattedWithCodeAndMinutes() {
-        assertEquals("Je inlogcode is 012345. De code is 5 minuten geldig.",
+        assertEquals("Uw inlogcode is 012345. De code is 5 minuten geldig.",
                 SmsSender.format(SmsSender.FALLBACK_TEXT, "012345", 5));
     }
 
