@@ -4,9 +4,10 @@
 <#import "arbo-brand.ftl" as brand>
 <#import "arbo-password-rules.ftl" as passwordRules>
 <#import "arbo-link-expired.ftl" as linkExpired>
+<#import "arbo-support.ftl" as support>
 <#-- Arbo: copy of keycloak.v2 template.ftl (26.7.3). Changes, all marked "Arbo:":
      brand colours in <head>, brand logo + name in the header, password rules before
-     the form, and what-to-do help under expired-link errors. -->
+     the form, what-to-do help under expired-link errors, and the support contact. -->
 <#macro username>
   <#assign label>
     <#if !realm.loginWithEmailAllowed>${msg("username")}<#elseif !realm.registrationEmailAsUsername>${msg("usernameOrEmail")}<#else>${msg("email")}</#if>
@@ -265,6 +266,9 @@
 
         <#-- Arbo: an expired or used link says what to do next -->
         <@linkExpired.help/>
+
+        <#-- Arbo: who to contact when signing in fails, and help for a first sign-in -->
+        <@support.help/>
 
         <#if auth?has_content && auth.showTryAnotherWayLink()>
           <form id="kc-select-try-another-way-form" action="${url.loginAction}" method="post" novalidate="novalidate">

@@ -1,0 +1,19 @@
+"""The support contact on the SMS step of sign-in (theme arbo-support.ftl), in a real browser."""
+
+import pytest
+
+from tests.sms_support import enrol_sms, new_employee, sign_out
+from tests.support import enter_password
+
+pytestmark = pytest.mark.browser
+
+
+def test_sms_page_shows_the_support_contact_but_not_the_first_sign_in_line(page, portal, mail_sink):
+    employee = new_employee(portal)
+    enrol_sms(page, portal, employee, mail_sink)
+    sign_out(page, portal)
+    enter_password(page, portal.url, employee)
+    assert page.locator("#kc-arbo-sms-send").is_visible()
+    assert page.locator("#arbo-support-email").inner_text() == "support@arbodienst.example"
+    assert page.locator("#arbo-support-phone").inner_text() == "088 123 45 67"
+    assert page.locator("#arbo-first-login").count() == 0
