@@ -98,3 +98,30 @@ def test_streamed_export_keeps_medical_fields_out(app, client, world):
     text = response.get_data(as_text=True)
     assert len(text.splitlines()) == 1 + 2 + 120
     assert "GEHEIM" not in text
+
+
+def test_sql_aggregates_match_the_per_case_reference(app, world):
+    """The one-statement SQL series gives the same month figures as the per-case Python reference."""
+    from app import access
+    from app.dashboard import _aggregates, absence_by_month
+    from app.models import Employer
+
+    add_employees(app, world.employer_a, 60)
+    today = date.today()
+    with app.app_context():
+        employer = db.session.get(Employer, world.employer_a)
+        cases = [access.case_view(c, access.MANAGER, today) for c in access.employer_cases([employer.id])]
+        totals = _aggregates(employer, today)
+        assert totals["months"] == absence_by_month(cases, totals["headcount"], today)
+        assert totals["headcount"] == 62
+        assert totals["absent_now"] == len({c["employee_id"] for c in cases if c["status"] in CaseStatus.ABSENT})
+        assert totals["long_cases"] == sum(1 for c in cases if c["is_long"])
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() in ("wal", "memory")
