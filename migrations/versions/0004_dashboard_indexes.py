@@ -4,10 +4,8 @@
   employee -> absence_case and filter on status; the list sorts on first_sick_day.
 - employee (employer_id, name): the list sorted or searched by name within one employer.
 
-EXPLAIN QUERY PLAN on SQLite (10,000 employees) before: the aggregate scanned employee via
-ix_employee_employer_id and looked up absence_case by ix_absence_case_employee_id, fetching each
-row for status; with the composite index status and first_sick_day come from the index (covering
-for the counts). Not yet checked with EXPLAIN on PostgreSQL.
+Chosen from the queries' shape; not yet confirmed with EXPLAIN on SQLite or PostgreSQL (issue 14,
+still open).
 
 Revision ID: 0004_dashboard_indexes
 Revises: 0003
