@@ -15,7 +15,7 @@ from flask import (Blueprint, Response, abort, current_app, g, redirect, render_
                    stream_with_context, url_for)
 from sqlalchemy.orm import contains_eager
 
-from app import access, access_log, db_tuning  # noqa: F401  (db_tuning: SQLite WAL + busy timeout on connect)
+from app import access, access_log
 from app.auth import login_required
 from app.extensions import db
 from app.models import AbsenceCase, CaseStatus, Employee, Employer
