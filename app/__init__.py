@@ -7,6 +7,7 @@ import os
 from flask import Flask
 
 from app.config import Settings, load_settings, require_production_secrets
+from app import db_tuning  # noqa: F401  (registers the SQLite WAL + busy-timeout connect hook once)
 from app.extensions import csrf, db, oauth
 from app.oidc_client import RS256OnlyClient
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import csv
 import io
 from calendar import monthrange
-from datetime import date
+from datetime import date, timedelta
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import (Blueprint, Response, abort, current_app, g, redirect, render_template, request, session,
+                   stream_with_context, url_for)
+from sqlalchemy.orm import contains_eager
 
 from app import access, access_log
 from app.auth import login_required
 from app.extensions import db
-from app.models import CaseStatus, Employee, Employer
+from app.models import AbsenceCase, CaseStatus, Employee, Employer
 
 bp = Blueprint("dashboard", __name__)
 
@@ -58,14 +60,23 @@ def export():
     employer = _selected_employer(viewer)
     if employer is None:
         return render_template("errors/error.html", status=404), 404
-    rows = _filtered(_manager_cases(employer), request.args)
+    query = _filtered_query(employer, _filters(request.args))
     access_log.record_overview(viewer, employer, access_log.DASHBOARD_EXPORT)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        writer.writerow([_csv_safe(row[column]) for column in EXPORT_COLUMNS])
-    return Response(out.getvalue(), mimetype="text/csv",
+
+    def lines():
+        # Streamed in batches: memory stays flat however many cases the employer has.
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(EXPORT_COLUMNS)
+        for case in db.session.scalars(query.execution_options(yield_per=500)):
+            row = access.case_view(case, access.MANAGER)  # the manager's allow-list, nothing else
+            writer.writerow([_csv_safe(row[column]) for column in EXPORT_COLUMNS])
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+        yield out.getvalue()
+
+    return Response(stream_with_context(lines()), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="verzuim.csv"'})
 
 
@@ -112,45 +123,131 @@ def _acting_employer() -> dict:
     return {"acting_employer": acting, "employer_choices": choices}
 
 
-def _manager_cases(employer: Employer) -> list[dict]:
-    return [access.case_view(case, access.MANAGER) for case in access.employer_cases([employer.id])]
+PAGE_SIZE = 50
+SEARCH_MAX = 100
+# Sort keys a request may ask for (anything else falls back to the default): column, descending.
+SORTS = {
+    "first_sick_day": (AbsenceCase.first_sick_day, True),
+    "name": (Employee.name, False),
+    "status": (AbsenceCase.status, False),
+    "expected_recovery": (AbsenceCase.expected_recovery, False),
+}
+DEFAULT_SORT = "first_sick_day"
+STATUSES = ("absent", "recovered", "all")
 
 
-def _filtered(cases: list[dict], args) -> list[dict]:
-    query = (args.get("q") or "").strip().lower()
+def _filters(args) -> dict:
+    """The list's query parameters, validated: unknown values fall back to the defaults."""
     status = args.get("status") or "absent"
+    sort = args.get("sort") or DEFAULT_SORT
+    try:
+        page = max(1, int(args.get("page") or 1))
+    except ValueError:
+        page = 1
+    return {"q": (args.get("q") or "").strip()[:SEARCH_MAX],
+            "status": status if status in STATUSES else "absent",
+            "long": args.get("long") == "1",
+            "sort": sort if sort in SORTS else DEFAULT_SORT,
+            "page": min(page, 1_000_000)}
+
+
+def _employer_cases_query(employer: Employer):
+    return (db.select(AbsenceCase).join(Employee, AbsenceCase.employee_id == Employee.id)
+            .where(Employee.employer_id == employer.id)
+            .options(contains_eager(AbsenceCase.employee)))
+
+
+def _filtered_query(employer: Employer, filters: dict, today: date | None = None):
+    """The list in SQL: search, status, long cases, sort (a stable tie-break on the id)."""
+    today = today or date.today()
+    query = _employer_cases_query(employer)
+    if filters["q"]:
+        escaped = filters["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(db.func.lower(Employee.name).like(f"%{escaped}%", escape="\\"))
+    if filters["status"] == "absent":
+        query = query.where(AbsenceCase.status.in_(CaseStatus.ABSENT))
+    elif filters["status"] == "recovered":
+        query = query.where(AbsenceCase.status == CaseStatus.RECOVERED)
+    if filters["long"]:
+        query = query.where(_is_long(today))
+    column, descending = SORTS[filters["sort"]]
+    return query.order_by(column.desc() if descending else column.asc(), AbsenceCase.id)
+
+
+def _is_long(today: date):
+    """Still absent and more than LONG_CASE_DAYS calendar days since the first sick day (access.case_view's rule)."""
+    return db.and_(AbsenceCase.recovered_on.is_(None),
+                   AbsenceCase.first_sick_day < today - timedelta(days=access.LONG_CASE_DAYS - 1))
+
+
+def _days_between(later, earlier):
+    """Whole days from earlier to later, in the database (SQLite has no date subtraction)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return db.cast(db.func.julianday(later) - db.func.julianday(earlier), db.Integer)
+    return later - earlier  # PostgreSQL: date - date is an integer
+
+
+def _month_windows(today: date, months: int = MONTHS) -> list[tuple[date, date, str]]:
     result = []
-    for case in cases:
-        if query and query not in case["employee_name"].lower():
-            continue
-        if status == "absent" and case["status"] not in CaseStatus.ABSENT:
-            continue
-        if status == "recovered" and case["status"] != CaseStatus.RECOVERED:
-            continue
-        if args.get("long") == "1" and not case["is_long"]:
-            continue
-        result.append(case)
+    for offset in range(months - 1, -1, -1):
+        y, m = today.year, today.month - offset
+        while m < 1:
+            y, m = y - 1, m + 12
+        result.append((date(y, m, 1), min(date(y, m, monthrange(y, m)[1]), today), f"{MONTH_LABELS[m - 1]} {str(y)[2:]}"))
     return result
+
+
+def _aggregates(employer: Employer, today: date) -> dict:
+    """Headcount, absent now, long cases and the absence days per month: one SQL statement, no per-case loop."""
+    windows = _month_windows(today)
+    last = db.func.coalesce(AbsenceCase.recovered_on, today)
+    columns = [db.func.count(db.distinct(db.case((AbsenceCase.status.in_(CaseStatus.ABSENT), AbsenceCase.employee_id)))),
+               db.func.count(db.case((_is_long(today), AbsenceCase.id)))]
+    for start, end, _label in windows:
+        overlap_end = db.case((last < end, last), else_=end)
+        overlap_start = db.case((AbsenceCase.first_sick_day > start, AbsenceCase.first_sick_day), else_=start)
+        columns.append(db.func.coalesce(db.func.sum(db.case(
+            (db.and_(AbsenceCase.first_sick_day <= end, last >= start),
+             _days_between(overlap_end, overlap_start) + 1), else_=0)), 0))
+    headcount = (db.select(db.func.count(Employee.id)).where(Employee.employer_id == employer.id)
+                 .scalar_subquery())
+    row = db.session.execute(db.select(headcount, *columns).select_from(AbsenceCase)
+                             .join(Employee, AbsenceCase.employee_id == Employee.id)
+                             .where(Employee.employer_id == employer.id)).one()
+    headcount_value, absent_now, long_cases, *days = row
+    months = []
+    for (start, end, label), absent in zip(windows, days):
+        capacity = (headcount_value or 0) * ((end - start).days + 1)
+        months.append({"label": label, "absent_days": int(absent or 0), "capacity": capacity,
+                       "percentage": round(100 * int(absent or 0) / capacity, 1) if capacity else 0.0})
+    return {"headcount": headcount_value or 0, "absent_now": absent_now or 0, "long_cases": long_cases or 0,
+            "months": months}
 
 
 def _overview(employer: Employer, viewer: access.Viewer) -> dict:
     today = date.today()
-    cases = _manager_cases(employer)
-    headcount = db.session.scalar(db.select(db.func.count(Employee.id)).where(Employee.employer_id == employer.id))
-    absent_now = {c["employee_id"] for c in cases if c["status"] in CaseStatus.ABSENT}
-    months = absence_by_month(cases, headcount, today)
+    filters = _filters(request.args)
+    totals = _aggregates(employer, today)
+    months = totals["months"]
+    query = _filtered_query(employer, filters, today)
+    matching = db.session.scalar(db.select(db.func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, -(-matching // PAGE_SIZE))
+    page = min(filters["page"], pages)
+    cases = [access.case_view(case, access.MANAGER, today)
+             for case in db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))]
     year_days = sum(m["absent_days"] for m in months)
     year_capacity = sum(m["capacity"] for m in months)
     return {
         "employer": employer,
-        "headcount": headcount,
-        "absent_now": len(absent_now),
+        "headcount": totals["headcount"],
+        "absent_now": totals["absent_now"],
         "absence_percentage": round(100 * year_days / year_capacity, 1) if year_capacity else 0.0,
         "current_percentage": months[-1]["percentage"] if months else 0.0,
-        "long_cases": sum(1 for c in cases if c["is_long"]),
-        "cases": _filtered(cases, request.args),
-        "filters": {"q": request.args.get("q", ""), "status": request.args.get("status") or "absent",
-                    "long": request.args.get("long") == "1"},
+        "long_cases": totals["long_cases"],
+        "cases": cases,
+        "filters": filters | {"page": page},
+        "pagination": {"page": page, "pages": pages, "matching": matching},
+        "sorts": tuple(SORTS),
         "chart": chart(months),
     }
 

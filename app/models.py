@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timezone
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -47,6 +47,7 @@ class Employee(db.Model):
     """A worker of an employer, linked to their Keycloak user by the user id (`sub`)."""
 
     __tablename__ = "employee"
+    __table_args__ = (Index("ix_employee_employer_name", "employer_id", "name"),)  # migration 0004: list by name
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     keycloak_user_id: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -75,6 +76,8 @@ class AbsenceCase(db.Model):
     """One period of sickness absence of an employee."""
 
     __tablename__ = "absence_case"
+    # migration 0004: the dashboard's aggregates and "absent now" list (status, first sick day per employee)
+    __table_args__ = (Index("ix_absence_case_employee_status_day", "employee_id", "status", "first_sick_day"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     employee_id: Mapped[str] = mapped_column(ForeignKey("employee.id"), index=True)

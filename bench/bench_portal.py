@@ -76,10 +76,15 @@ def prepare(env: dict, employees: int) -> dict[str, str]:
             store_document(first_employee, kind=DocumentKind.INVITATION, title=f"Document {k}",
                            audience=Audience.EMPLOYEE, filename="d.pdf", data=tiny_pdf("bench"), created_by="bench")
         cookies = {}
-        serializer = app.session_interface.get_signing_serializer(app)
+        # Server-side sessions: create each through the app's own session interface (a test client),
+        # then hand its cookie value to the load clients.
         for role, user in (("manager", MANAGER), ("employee", EMPLOYEE)):
             sign_in_sessions.record_start(user["sid"], user["sub"])
-            cookies[role] = serializer.dumps({"user": user, "_permanent": True})
+            client = app.test_client()
+            with client.session_transaction() as session:
+                session["user"] = user
+                session.permanent = True
+            cookies[role] = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
     return cookies
 
 
