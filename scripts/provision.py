@@ -34,6 +34,7 @@ from rich.table import Table
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
 from app import keycloak_admin as ka
+from app import validation
 from app.config import load_settings
 from scripts import provisioning_rows as rows
 
@@ -68,7 +69,7 @@ class Usage(Exception):
 
 def _admin(args):
     settings = load_settings()
-    realm = args.realm or settings.realm
+    realm = validation.realm_name(settings.realm if args.realm is None else args.realm)
     if getattr(args, "master_admin", False):
         return ka.master_admin(settings, realm=realm)
     return ka.realm_admin(settings, realm=realm)
@@ -97,7 +98,8 @@ def _when(epoch) -> str:
 
 def cmd_realm(args) -> int:
     settings = load_settings()
-    name = args.name or settings.realm
+    # an explicit --name "" is an error, not a silent fall-back to the default realm
+    name = validation.realm_name(settings.realm if args.name is None else args.name)
     placeholders = settings.realm_placeholders()
     overrides = {"ARBO_DISPLAY_NAME": args.display_name, "PORTAL_URL": args.portal_url,
                  "MAIL_FROM": args.mail_from, "MAIL_FROM_NAME": args.mail_from_name,
@@ -550,7 +552,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (Usage, rows.BadInput) as exc:
+    except (Usage, rows.BadInput, validation.InvalidInput) as exc:
         errors.print(f"fout: {escape(str(exc))}")
         return EXIT_BAD_INPUT
     except ka.KeycloakUnreachable as exc:

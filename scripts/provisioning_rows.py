@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$")
+from app import validation
+
 # The characters Keycloak's person-name-prohibited-characters validator refuses (HTML among them)
 NAME_FORBIDDEN = re.compile(r"[<>&\"$%!#?§;*~/\\|^=\[\]{}()\x00-\x1F\x7F]")
 MOBILE = re.compile(r"^\+[1-9]\d{7,14}$")
 MAX_NAME = 100
-MAX_EMAIL = 254
+MAX_EMAIL = validation.MAX_EMAIL
 
 COLUMNS = ("email", "first_name", "last_name", "employer", "role", "birth_date", "mobile")
 IMPORT_ROLES = ("employee", "manager", "superuser")
@@ -54,14 +55,8 @@ class Parsed:
 
 
 def check_email(email: str) -> str | None:
-    """None when the address is usable, otherwise why not."""
-    if not email:
-        return "e-mailadres ontbreekt"
-    if len(email) > MAX_EMAIL:
-        return f"e-mailadres is langer dan {MAX_EMAIL} tekens"
-    if not EMAIL.match(email):
-        return f"ongeldig e-mailadres: {_short(email)}"
-    return None
+    """None when the address is usable, otherwise why not (the one validator in app.validation)."""
+    return validation.email_problem(email)
 
 
 def check_name(value: str, what: str) -> str | None:
