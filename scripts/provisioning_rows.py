@@ -105,7 +105,7 @@ def parse_csv(raw: bytes, known_employers: set[str] | None = None) -> Parsed:
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader)]
+    header = [h.strip().lower() for h in _next_record(reader, 1)]
     missing = [c for c in COLUMNS if c not in header]
     unknown = [h for h in header if h not in COLUMNS]
     if missing or unknown or len(set(header)) != len(header):
@@ -116,8 +116,12 @@ def parse_csv(raw: bytes, known_employers: set[str] | None = None) -> Parsed:
         ])) + f" (verwacht: {delimiter.join(COLUMNS)})")
     parsed, seen = Parsed(), {}
     employers = {e.lower() for e in known_employers} if known_employers is not None else None
-    for cells in reader:
-        line = reader.line_num
+    while True:
+        # a quoted field may span lines: the row's physical line is where its record starts
+        line = reader.line_num + 1
+        cells = _next_record(reader, line)
+        if cells is None:
+            break
         if not any(cell.strip() for cell in cells):
             parsed.empty_lines += 1
             continue
@@ -145,6 +149,20 @@ def parse_csv(raw: bytes, known_employers: set[str] | None = None) -> Parsed:
         seen[row.email] = line
         parsed.rows.append(row)
     return parsed
+
+
+def _next_record(reader, line: int) -> list[str] | None:
+    """The next record, None at the end, or BadInput naming the physical line (csv's errors, such as a
+    field over csv.field_size_limit() = 131,072 characters, would otherwise be a traceback)."""
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise BadInput(f"regel {line}: een veld is langer dan {csv.field_size_limit():,} tekens; "
+                           "controleer of er een aanhalingsteken ontbreekt".replace(",", ".")) from None
+        raise BadInput(f"regel {line}: onleesbare CSV ({exc})") from None
 
 
 def _short(value: str, limit: int = 60) -> str:

@@ -50,3 +50,21 @@ def test_addresses_keycloak_refuses_are_refused_everywhere(email):
 def test_ordinary_addresses_pass(email):
     assert validation.email_problem(email) is None
     assert rows.check_email(email) is None
+
+
+# --- CSV: physical line numbers and over-long fields
+
+HEADER = "email,first_name,last_name,employer,role,birth_date,mobile\n"
+
+
+def test_line_numbers_are_physical_after_a_quoted_field_with_a_newline():
+    text = HEADER + 'a@x.nl,"Jan\nPiet",Jansen,EK88,manager,,\n' + "bad..mail@x.nl,Kees,Bos,EK88,manager,,\n"
+    parsed = rows.parse_csv(text.encode())
+    # the name with a newline is refused on line 2 (where its record starts), the bad address on line 4
+    assert [r.line for r in parsed.rejected] == [2, 4]
+
+
+def test_a_field_over_the_csv_limit_is_one_sentence_naming_the_line():
+    text = HEADER + "a@x.nl,Jan,Jansen,EK88,manager,,\n" + 'b@x.nl,"' + "x" * 140_000 + '",Bos,EK88,manager,,\n'
+    with pytest.raises(rows.BadInput, match="regel 3"):
+        rows.parse_csv(text.encode())
