@@ -584,8 +584,19 @@ def main(argv: list[str] | None = None) -> int:
         errors.print(f"fout: Keycloak weigert de inloggegevens ({escape(str(exc))}).")
         return EXIT_REFUSED
     except KeycloakError as exc:
+        if _is_bad_credentials(exc):
+            errors.print("fout: Keycloak weigert de inloggegevens; controleer KEYCLOAK_ADMIN_USER/KEYCLOAK_ADMIN_PASSWORD "
+                         "(met --master-admin) of het secret van de provisioning-client.")
+            return EXIT_REFUSED
         errors.print(f"fout: Keycloak: {escape(str(exc))}")
         return EXIT_REFUSED if getattr(exc, "response_code", None) in (401, 403) else EXIT_PARTIAL
+
+
+def _is_bad_credentials(exc) -> bool:
+    """Keycloak answers a wrong password or client secret with 400/401 and OAuth error invalid_grant/invalid_client."""
+    body = getattr(exc, "response_body", b"") or b""
+    body = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    return getattr(exc, "response_code", None) in (400, 401) and ('"invalid_grant"' in body or '"invalid_client"' in body)
 
 
 if __name__ == "__main__":

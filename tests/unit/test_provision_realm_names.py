@@ -68,3 +68,26 @@ def test_a_field_over_the_csv_limit_is_one_sentence_naming_the_line():
     text = HEADER + "a@x.nl,Jan,Jansen,EK88,manager,,\n" + 'b@x.nl,"' + "x" * 140_000 + '",Bos,EK88,manager,,\n'
     with pytest.raises(rows.BadInput, match="regel 3"):
         rows.parse_csv(text.encode())
+
+
+# --- Keycloak's answer to a wrong admin password or client secret: exit 4, one sentence, no raw JSON
+
+from keycloak.exceptions import KeycloakPostError  # noqa: E402
+
+
+@pytest.mark.parametrize("body", [b'{"error":"invalid_grant","error_description":"Invalid user credentials"}',
+                                  b'{"error":"invalid_client","error_description":"Invalid client credentials"}'])
+def test_bad_credentials_are_exit_4_without_raw_json(body, monkeypatch, capsys):
+    def refuse(args):
+        raise KeycloakPostError(error_message=body, response_code=401 if b"client" in body else 400, response_body=body)
+    monkeypatch.setattr(provision, "cmd_employer_list", refuse)
+    parser = provision.build_parser
+    monkeypatch.setattr(provision, "build_parser", lambda: _with_handler(parser(), refuse))
+    assert provision.main(["employer", "list"]) == provision.EXIT_REFUSED
+    err = capsys.readouterr().err
+    assert "inloggegevens" in err and "{" not in err
+
+
+def _with_handler(parser, handler):
+    parser.set_defaults(handler=handler)
+    return parser
