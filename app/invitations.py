@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from app import access
 from app import keycloak_admin as ka
-from app import keycloak_runtime, security_log
+from app import keycloak_runtime, security_log, validation
 from app.auth import login_required
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
@@ -32,7 +32,7 @@ def _no_forbidden_characters(form, field):
 
 
 def _valid_email(form, field):
-    if not re.fullmatch(r"[^@\s<>\"'()]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", field.data or ""):
+    if not validation.is_email((field.data or "").strip()):
         raise ValidationError("Vul een geldig e-mailadres in.")
 
 

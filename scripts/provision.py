@@ -34,6 +34,7 @@ from rich.table import Table
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
 from app import keycloak_admin as ka
+from app import validation
 from app.config import load_settings
 from scripts import provisioning_rows as rows
 
@@ -68,7 +69,7 @@ class Usage(Exception):
 
 def _admin(args):
     settings = load_settings()
-    realm = args.realm or settings.realm
+    realm = validation.realm_name(settings.realm if args.realm is None else args.realm)
     if getattr(args, "master_admin", False):
         return ka.master_admin(settings, realm=realm)
     return ka.realm_admin(settings, realm=realm)
@@ -97,7 +98,8 @@ def _when(epoch) -> str:
 
 def cmd_realm(args) -> int:
     settings = load_settings()
-    name = args.name or settings.realm
+    # an explicit --name "" is an error, not a silent fall-back to the default realm
+    name = validation.realm_name(settings.realm if args.name is None else args.name)
     placeholders = settings.realm_placeholders()
     overrides = {"ARBO_DISPLAY_NAME": args.display_name, "PORTAL_URL": args.portal_url,
                  "MAIL_FROM": args.mail_from, "MAIL_FROM_NAME": args.mail_from_name,
@@ -550,7 +552,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (Usage, rows.BadInput) as exc:
+    except (Usage, rows.BadInput, validation.InvalidInput) as exc:
         errors.print(f"fout: {escape(str(exc))}")
         return EXIT_BAD_INPUT
     except ka.KeycloakUnreachable as exc:
@@ -582,8 +584,19 @@ def main(argv: list[str] | None = None) -> int:
         errors.print(f"fout: Keycloak weigert de inloggegevens ({escape(str(exc))}).")
         return EXIT_REFUSED
     except KeycloakError as exc:
+        if _is_bad_credentials(exc):
+            errors.print("fout: Keycloak weigert de inloggegevens; controleer KEYCLOAK_ADMIN_USER/KEYCLOAK_ADMIN_PASSWORD "
+                         "(met --master-admin) of het secret van de provisioning-client.")
+            return EXIT_REFUSED
         errors.print(f"fout: Keycloak: {escape(str(exc))}")
         return EXIT_REFUSED if getattr(exc, "response_code", None) in (401, 403) else EXIT_PARTIAL
+
+
+def _is_bad_credentials(exc) -> bool:
+    """Keycloak answers a wrong password or client secret with 400/401 and OAuth error invalid_grant/invalid_client."""
+    body = getattr(exc, "response_body", b"") or b""
+    body = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    return getattr(exc, "response_code", None) in (400, 401) and ('"invalid_grant"' in body or '"invalid_client"' in body)
 
 
 if __name__ == "__main__":

@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$")
+from app import validation
+
 # The characters Keycloak's person-name-prohibited-characters validator refuses (HTML among them)
 NAME_FORBIDDEN = re.compile(r"[<>&\"$%!#?§;*~/\\|^=\[\]{}()\x00-\x1F\x7F]")
 MOBILE = re.compile(r"^\+[1-9]\d{7,14}$")
 MAX_NAME = 100
-MAX_EMAIL = 254
+MAX_EMAIL = validation.MAX_EMAIL
 
 COLUMNS = ("email", "first_name", "last_name", "employer", "role", "birth_date", "mobile")
 IMPORT_ROLES = ("employee", "manager", "superuser")
@@ -54,14 +55,8 @@ class Parsed:
 
 
 def check_email(email: str) -> str | None:
-    """None when the address is usable, otherwise why not."""
-    if not email:
-        return "e-mailadres ontbreekt"
-    if len(email) > MAX_EMAIL:
-        return f"e-mailadres is langer dan {MAX_EMAIL} tekens"
-    if not EMAIL.match(email):
-        return f"ongeldig e-mailadres: {_short(email)}"
-    return None
+    """None when the address is usable, otherwise why not (the one validator in app.validation)."""
+    return validation.email_problem(email)
 
 
 def check_name(value: str, what: str) -> str | None:
@@ -110,7 +105,7 @@ def parse_csv(raw: bytes, known_employers: set[str] | None = None) -> Parsed:
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader)]
+    header = [h.strip().lower() for h in _next_record(reader, 1)]
     missing = [c for c in COLUMNS if c not in header]
     unknown = [h for h in header if h not in COLUMNS]
     if missing or unknown or len(set(header)) != len(header):
@@ -121,8 +116,12 @@ def parse_csv(raw: bytes, known_employers: set[str] | None = None) -> Parsed:
         ])) + f" (verwacht: {delimiter.join(COLUMNS)})")
     parsed, seen = Parsed(), {}
     employers = {e.lower() for e in known_employers} if known_employers is not None else None
-    for cells in reader:
-        line = reader.line_num
+    while True:
+        # a quoted field may span lines: the row's physical line is where its record starts
+        line = reader.line_num + 1
+        cells = _next_record(reader, line)
+        if cells is None:
+            break
         if not any(cell.strip() for cell in cells):
             parsed.empty_lines += 1
             continue
@@ -150,6 +149,20 @@ def parse_csv(raw: bytes, known_employers: set[str] | None = None) -> Parsed:
         seen[row.email] = line
         parsed.rows.append(row)
     return parsed
+
+
+def _next_record(reader, line: int) -> list[str] | None:
+    """The next record, None at the end, or BadInput naming the physical line (csv's errors, such as a
+    field over csv.field_size_limit() = 131,072 characters, would otherwise be a traceback)."""
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise BadInput(f"regel {line}: een veld is langer dan {csv.field_size_limit():,} tekens; "
+                           "controleer of er een aanhalingsteken ontbreekt".replace(",", ".")) from None
+        raise BadInput(f"regel {line}: onleesbare CSV ({exc})") from None
 
 
 def _short(value: str, limit: int = 60) -> str:

@@ -121,13 +121,38 @@ def up(settings: Settings) -> int:
 Press Ctrl-C to stop everything.""", soft_wrap=True)
     stopped = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stopped.update(now=True))
+    names = (["the mail/SMS sink"] if sink else []) + ["the portal"]
+    ended = None
     try:
-        while not stopped["now"] and all(p.poll() is None for p in started):
-            time.sleep(1)
+        ended = supervise(dict(zip(names, started)), lambda: stopped["now"])
     except KeyboardInterrupt:
         pass
+    if ended:
+        console.print(f"[red]error:[/red] {describe_exit(*ended)}; stopping the rest.")
     _stop(started, settings, started_keycloak)
-    return 0
+    return 1 if ended else 0
+
+
+def supervise(children: dict[str, subprocess.Popen], should_stop, interval: float = 1.0) -> tuple[str, int] | None:
+    """Wait until asked to stop (None) or until a child exits: then (its name, its return code)."""
+    while not should_stop():
+        for name, process in children.items():
+            if process.poll() is not None:
+                return name, process.returncode
+        time.sleep(interval)
+    return None
+
+
+def describe_exit(name: str, returncode: int) -> str:
+    """One sentence: which process ended and how (Popen gives -N for 'killed by signal N')."""
+    if returncode < 0:
+        try:
+            how = f"was killed by signal {signal.Signals(-returncode).name}"
+        except ValueError:
+            how = f"was killed by signal {-returncode}"
+    else:
+        how = f"exited with code {returncode}"
+    return f"{name} {how} (its output is in the .log file next to the Keycloak data directory, .data/ by default)"
 
 
 def _stop(processes: list[subprocess.Popen], settings: Settings, stop_keycloak: bool) -> None:
