@@ -1,7 +1,7 @@
 <#-- Browser-flow step "SMS code" (authenticator arbo-sms-authenticator). Plain markup with the
      theme's CSS properties, so it renders under keycloak.v2 and any theme extending it. -->
 <#import "template.ftl" as layout>
-<@layout.registrationLayout displayMessage=true; section>
+<@layout.registrationLayout displayMessage=true displayInfo=true; section>
     <#if section = "header">
         ${msg("arbo-sms-login-title")}
     <#elseif section = "form">

@@ -1,7 +1,7 @@
 <#-- Required action arbo-choose-2fa, SMS branch: confirm the dossier number (shown masked) or
      enter one, then prove it with the code that was sent. -->
 <#import "template.ftl" as layout>
-<@layout.registrationLayout displayMessage=true; section>
+<@layout.registrationLayout displayMessage=true displayInfo=true; section>
     <#if section = "header">
         ${msg("arbo-sms-setup-title")}
     <#elseif section = "form">
