@@ -255,3 +255,17 @@ def test_every_page_with_personal_data_is_logged(app, client, world):
         ("manager-a", "manager", "case-report-form", None, world.employer_a),
         ("manager-a", "manager", "case-report-form", None, world.employer_a),
     ]
+
+
+def test_demo_cases_are_made_through_the_case_records(app):
+    """No separate inserts: every demo case has the history the case pages would have written."""
+    from app.demo_data import DEMO_CASES, DEMO_EMPLOYEES, load_demo
+
+    with app.app_context():
+        load_demo("e0e0e0e0-0000-4000-8000-000000000088", "ek88", {p["email"]: f"kc-{i}" for i, p in enumerate(DEMO_EMPLOYEES)})
+        cases = list(db.session.scalars(db.select(AbsenceCase)))
+        assert len(cases) == len(DEMO_CASES)
+        for case in cases:
+            actions = [change.action for change in reversed(case.changes)]
+            assert actions[:2] == ["opened", "medical"]
+            assert ("closed" in actions) == (case.status == CaseStatus.RECOVERED)
