@@ -269,3 +269,10 @@ def test_demo_cases_are_made_through_the_case_records(app):
             actions = [change.action for change in reversed(case.changes)]
             assert actions[:2] == ["opened", "medical"]
             assert ("closed" in actions) == (case.status == CaseStatus.RECOVERED)
+
+
+def test_one_day_is_singular(app, client, world):
+    sign_in(client, app, "physician-a")
+    response = client.post(f"/employees/{world.a2}/cases/new", data={"first_sick_day": TODAY.isoformat()})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "(1 dag)" in page and "1 dagen" not in page
