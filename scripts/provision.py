@@ -33,10 +33,14 @@ from rich.table import Table
 
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
+from app import employee_records, employer_records, kc_employers
 from app import keycloak_admin as ka
 from app import validation
 from app.config import load_settings
+from app.extensions import db
+from app.models import Employer
 from scripts import provisioning_rows as rows
+from scripts.portal_db import portal_records
 
 EXIT_OK = 0            # everything done (or nothing needed doing)
 EXIT_PARTIAL = 1       # some rows/items failed; the rest is done; a re-run finishes the job
@@ -150,10 +154,39 @@ def cmd_employer_create(args) -> int:
     admin = _admin(args)
     existing = ka.guarded(ka.find_organization, admin, args.name)
     organization_id = ka.guarded(ka.ensure_organization, admin, args.name, args.domain.lower())
+    # the portal's employer record, bound to the organization id (re-running binds a record made before)
+    alias = (existing or {}).get("alias") or ka._alias(args.name)
+    with portal_records():
+        portal, _changes = employer_records.sync_employer(organization_id, args.name, alias)
     if args.json:
-        _print_json({"id": organization_id, "name": args.name, "created": existing is None})
+        _print_json({"id": organization_id, "name": args.name, "created": existing is None, "portal": portal})
     else:
-        console.print(f"Werkgever {escape(args.name)}: {'bestond al' if existing else 'aangemaakt'} ({organization_id}).")
+        console.print(f"Werkgever {escape(args.name)}: {'bestond al' if existing else 'aangemaakt'} ({organization_id}); "
+                      f"portaal: {_PORTAL_OUTCOME[portal]}.")
+    return EXIT_OK
+
+
+_PORTAL_OUTCOME = {"created": "werkgever aangemaakt", "updated": "werkgever bijgewerkt",
+                   "unchanged": "werkgever bestond al"}
+
+
+def cmd_employer_rename(args) -> int:
+    if rows.check_name(args.new_name, "nieuwe naam"):
+        raise Usage(rows.check_name(args.new_name, "nieuwe naam"))
+    admin = _admin(args)
+    employer = _employer(admin, args.name)
+    try:
+        renamed = kc_employers.rename_organization(admin, employer["id"], args.new_name)
+    except kc_employers.EmployerExists as exc:
+        errors.print(f"fout: {escape(str(exc))}")
+        return EXIT_CONFLICT
+    with portal_records():  # the same record, found by the organization id: every binding stays
+        employer_records.sync_employer(employer["id"], args.new_name, employer.get("alias") or None)
+    if renamed:
+        console.print(f"Werkgever {escape(employer['name'])} heet nu {escape(args.new_name)} ({employer['id']}); "
+                      "rollen, medewerkers en dossiers blijven gekoppeld.")
+    else:
+        console.print(f"Werkgever {escape(args.new_name)} had die naam al; niets gewijzigd.")
     return EXIT_OK
 
 
@@ -289,11 +322,33 @@ def cmd_roles_prune(args) -> int:
 
 
 def cmd_employer_delete(args) -> int:
+    """Remove the employer from Keycloak (organization and roles); in the portal it is archived: its
+    dossiers are kept for the legal retention time, never silently deleted. Needs a confirmation."""
     admin = _admin(args)
     employer = _employer(admin, args.name)
+    with portal_records():
+        record = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == employer["id"]))
+        dossiers = employer_records.dossier_count(record)
+    what = (f"Werkgever {employer['name']} wordt uit Keycloak verwijderd: niemand kan er nog namens inloggen en "
+            f"alle rollen daar vervallen. De {dossiers} dossier(s) in het portaal worden gearchiveerd en "
+            f"{employer_records.RETENTION_YEARS} jaar bewaard (WGBO); er wordt niets verwijderd.")
+    if not args.yes and not _confirmed(what):
+        errors.print(f"{escape(what)}\nNiets gewijzigd: bevestig met --yes.")
+        return EXIT_BAD_INPUT
+    with portal_records():  # archived first: a failure below leaves an archived record, never a lost one
+        employer_records.archive_employer(employer["id"])
     ka.delete_employer(admin, employer["id"])
-    console.print(f"Werkgever {escape(employer['name'])} ({employer['id']}) en zijn rollen verwijderd.")
+    console.print(f"Werkgever {escape(employer['name'])} ({employer['id']}) en zijn rollen verwijderd; "
+                  f"{dossiers} dossier(s) gearchiveerd, {employer_records.RETENTION_YEARS} jaar bewaard.")
     return EXIT_OK
+
+
+def _confirmed(what: str) -> bool:
+    """Ask on a terminal; anything else (a script, a pipe) must pass --yes."""
+    if not sys.stdin.isatty():
+        return False
+    console.print(escape(what))
+    return input("Doorgaan? Typ 'ja': ").strip().lower() == "ja"
 
 
 def cmd_roles_migrate(args) -> int:
@@ -477,14 +532,22 @@ def build_parser() -> argparse.ArgumentParser:
     realm.add_argument("--dry-run", action="store_true", help="only print what would change")
     realm.add_argument("--json", action="store_true", help="machine-readable output")
 
-    employer = sub(commands, "employer", "create or list employers (Keycloak organizations)", None)
+    employer = sub(commands, "employer", "create, rename, delete or list employers (Keycloak organizations and "
+                   "their portal records)", None)
     employer_commands = employer.add_subparsers(dest="employer_command", required=True, metavar="ACTION")
     create = sub(employer_commands, "create", "create an employer with its e-mail domain (idempotent)", cmd_employer_create)
     create.add_argument("name", help="employer name, e.g. EK88")
     create.add_argument("--domain", required=True, help="the employer's e-mail domain, e.g. ek88.nl")
     create.add_argument("--json", action="store_true", help="machine-readable output")
-    deleting = sub(employer_commands, "delete", "delete an employer and every role held there", cmd_employer_delete)
+    deleting = sub(employer_commands, "delete", "remove an employer and every role held there from Keycloak; its "
+                   "portal dossiers are archived and kept (never deleted)", cmd_employer_delete)
     deleting.add_argument("name", help="employer name or alias")
+    deleting.add_argument("--yes", action="store_true", help="confirm (without it, on a terminal you are asked; "
+                                                            "elsewhere nothing happens, exit 2)")
+    renaming = sub(employer_commands, "rename", "rename an employer; its id, roles and dossiers stay bound",
+                   cmd_employer_rename)
+    renaming.add_argument("name", help="current employer name or alias")
+    renaming.add_argument("new_name", help="the new name")
     listing = sub(employer_commands, "list", "list employers", cmd_employer_list)
     listing.add_argument("--json", action="store_true", help="machine-readable output")
 
