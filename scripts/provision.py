@@ -23,7 +23,7 @@ import os
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from rich.console import Console
@@ -447,6 +447,8 @@ def cmd_import(args) -> int:
 
         def one(row: rows.Row) -> str:
             employer_id = by_name[row.employer.lower()]["id"]
+            if _is_leaver(row):  # no account and no welcome mail for someone who has left
+                return _leaver(admin, row)
             if args.dry_run:
                 return _planned(admin, employer_id, row)
             return _import_row(admin, employer_id, row, client_id, redirect_uri, args.existing_account)
@@ -465,26 +467,146 @@ def cmd_import(args) -> int:
                 except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
                     failed.append(rows.Rejected(row.line, row.email, f"{type(exc).__name__}: {exc}"))
                 progress.advance(task)
+    dossiers = _import_dossiers(admin, parsed, by_name, outcomes, failed, args)
     counts: dict[str, int] = {}
     for outcome in outcomes.values():
         key = outcome.split(" ")[0] if outcome.startswith("unchanged") else outcome
         counts[key] = counts.get(key, 0) + 1
     summary = {"rows": len(parsed.rows) + len(parsed.rejected), "empty_lines": parsed.empty_lines,
-               "rejected": len(parsed.rejected), "failed": len(failed), **counts, "dry_run": args.dry_run}
+               "rejected": len(parsed.rejected), "failed": len(failed), **counts, **dossiers["counts"],
+               "dry_run": args.dry_run}
     report = {"summary": summary,
               "rejected": [asdict(r) for r in sorted(parsed.rejected, key=lambda r: r.line)],
               "failed": [asdict(r) for r in sorted(failed, key=lambda r: r.line)],
-              "done": [{"line": line, "outcome": outcome} for line, outcome in sorted(outcomes.items())]}
+              "done": [{"line": line, "outcome": outcome} for line, outcome in sorted(outcomes.items())],
+              "dossiers": dossiers["dossiers"], "marked_left": dossiers["marked_left"],
+              "mark_missing_refused": dossiers.get("mark_missing_refused", "")}
     if args.json:
         _print_json(report)
     else:
         _print_problems("Afgewezen regels (niets mee gedaan)", parsed.rejected)
         _print_problems("Mislukte regels (niets half aangemaakt; opnieuw draaien maakt het af)", failed)
+        _print_dossiers(dossiers, args.dry_run)
         console.print("Samenvatting: " + ", ".join(f"{k}={v}" for k, v in summary.items()))
     if unreachable:
         errors.print("Keycloak was onbereikbaar; draai de import opnieuw zodra Keycloak weer werkt.")
         return EXIT_UNREACHABLE
     return EXIT_PARTIAL if parsed.rejected or failed else EXIT_OK
+
+
+def _is_leaver(row: rows.Row) -> bool:
+    return row.role == "employee" and bool(row.end_date) and row.end_date <= date.today().isoformat()
+
+
+def _leaver(admin, row: rows.Row) -> str:
+    """A leaver keeps their account if they have one; none is made (and no welcome mail sent)."""
+    if ka.guarded(ka.find_user_by_email, admin, row.email):
+        return "unchanged (uit dienst, account blijft)"
+    return "unchanged (uit dienst, geen account aangemaakt)"
+
+
+def _import_dossiers(admin, parsed: rows.Parsed, by_name: dict, outcomes: dict[int, str],
+                     failed: list[rows.Rejected], args) -> dict:
+    """The portal side of the import: each employee row whose Keycloak part went through (or, in a dry
+    run, was checked) creates or updates its dossier record (app.employee_records); --mark-missing-as-left
+    marks the employees of the file's employers that the file no longer lists. Adds a row that cannot
+    be matched to failed."""
+    done = [row for row in parsed.rows if row.role == "employee" and row.line in outcomes]
+    result = {"dossiers": [], "marked_left": [], "counts": {}}
+    if not done and not args.mark_missing_as_left:
+        return result
+    today = date.today()
+    with portal_records():
+        employers, present = {}, {}
+        for row in done:
+            organization = by_name[row.employer.lower()]
+            employer = employers.get(organization["id"])
+            if employer is None:
+                employer = _portal_employer(organization, args.dry_run)
+                employers[organization["id"]] = employer
+                present[organization["id"]] = set()
+            try:
+                outcome = _sync_dossier(admin, employer, row, parsed.optional_columns, args.dry_run)
+            except employee_records.RecordConflict as exc:
+                failed.append(rows.Rejected(row.line, row.email, f"dossier: {exc}"))
+                continue
+            if outcome.employee_id:
+                present[organization["id"]].add(outcome.employee_id)
+            result["dossiers"].append({"line": row.line, **outcome.as_dict()})
+        if args.mark_missing_as_left:
+            if parsed.rejected or failed:
+                result["mark_missing_refused"] = (
+                    "--mark-missing-as-left niet toegepast: er zijn afgewezen of mislukte regels, dus ontbreken "
+                    "er mogelijk mensen die nog in dienst zijn; verbeter het bestand en draai opnieuw.")
+            else:
+                for organization_id, employer in employers.items():
+                    if employer.id is None:  # dry run, new employer: nobody to mark
+                        continue
+                    for outcome in employee_records.mark_missing_as_left(employer, present[organization_id], today,
+                                                                         dry_run=args.dry_run):
+                        result["marked_left"].append({"employer": employer.name, **outcome.as_dict()})
+    for item in result["dossiers"]:
+        key = f"dossiers_{item['outcome']}"
+        result["counts"][key] = result["counts"].get(key, 0) + 1
+    if result["marked_left"]:
+        result["counts"]["dossiers_marked_left"] = len(result["marked_left"])
+    return result
+
+
+def _portal_employer(organization: dict, dry_run: bool) -> Employer:
+    """The portal's record of this organization; an employer made before records followed provisioning
+    gets one now (bound by id). In a dry run an unsaved stand-in (id None) when there is none yet."""
+    found = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == organization["id"]))
+    if found is not None or dry_run:
+        return found or Employer(name=organization["name"], keycloak_org_id=organization["id"])
+    employer_records.sync_employer(organization["id"], organization["name"], organization.get("alias") or None)
+    return db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == organization["id"]))
+
+
+def _sync_dossier(admin, employer: Employer, row: rows.Row, columns: tuple[str, ...], dry_run: bool):
+    """One row's dossier. An empty optional cell leaves the field alone, except end_date: empty there
+    means employed (a re-hire clears the mark)."""
+    wanted = {"email": row.email, "name": f"{row.first_name} {row.last_name}",
+              "birth_date": date.fromisoformat(row.birth_date), "mobile": row.mobile}
+    for column, value in (("personnel_number", row.personnel_number), ("department", row.department),
+                          ("start_date", row.start_date and date.fromisoformat(row.start_date))):
+        if column in columns and value:
+            wanted[column] = value
+    if "end_date" in columns:
+        wanted["left_on"] = date.fromisoformat(row.end_date) if row.end_date else None
+    if employer.id is None:  # dry run, employer not yet in the portal: every dossier would be new
+        return employee_records.Outcome("created", row.email, [(f, None, v) for f, v in wanted.items() if v is not None])
+    existing = employee_records.find_employee(employer, email=row.email, personnel_number=wanted.get("personnel_number"))
+    user_id = None
+    if not dry_run and (existing is None or existing.keycloak_user_id is None):
+        user = ka.guarded(ka.find_user_by_email, admin, row.email)  # only for a dossier not yet linked
+        user_id = user["id"] if user else None
+    return employee_records.sync_employee(employer, wanted, keycloak_user_id=user_id, dry_run=dry_run)
+
+
+def _print_dossiers(dossiers: dict, dry_run: bool) -> None:
+    """One unwrapped line per changed dossier (field: old -> new), so it can be read and grepped whole."""
+    note = " (dry run: niets opgeslagen)" if dry_run else ""
+    changed = [d for d in dossiers["dossiers"] if d["outcome"] in ("updated", "left")]
+    if changed:
+        console.print(f"Gewijzigde dossiers in het portaal{note}:")
+        for item in changed:
+            console.print(f"  regel {item['line']}, {escape(item['email'])}: {_DOSSIER_OUTCOME[item['outcome']]}: "
+                          f"{escape(_changes_text(item['changes']))}", soft_wrap=True)
+    if dossiers["marked_left"]:
+        console.print(f"Niet meer in het bestand, gemarkeerd als uit dienst (niet verwijderd){note}:")
+        for item in dossiers["marked_left"]:
+            console.print(f"  {escape(item['employer'])}: {escape(item['email'])}", soft_wrap=True)
+    if dossiers.get("mark_missing_refused"):
+        errors.print(dossiers["mark_missing_refused"])
+
+
+_DOSSIER_OUTCOME = {"created": "aangemaakt", "updated": "bijgewerkt", "left": "uit dienst", "unchanged": "ongewijzigd"}
+
+
+def _changes_text(changes: list[dict]) -> str:
+    return "; ".join(f"{employee_records.LABELS.get(c['field'], c['field'])}: {c['from'] or '(leeg)'} -> "
+                     f"{c['to'] or '(leeg)'}" for c in changes)
 
 
 def _print_problems(title: str, problems: list[rows.Rejected]) -> None:
@@ -598,13 +720,18 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--dry-run", action="store_true", help="only print what would change")
 
     importing = sub(commands, "import", "import an HR export (CSV) of employees and managers", cmd_import)
-    importing.add_argument("file", help="CSV (UTF-8, ',' or ';') with columns: " + ",".join(rows.COLUMNS))
+    importing.add_argument("file", help="CSV (UTF-8, ',' or ';') with columns: " + ",".join(rows.COLUMNS)
+                           + "; optional: " + ",".join(rows.OPTIONAL_COLUMNS) + " (the portal dossier; end_date "
+                           "yyyy-mm-dd marks a leaver)")
     importing.add_argument("--dry-run", action="store_true", help="check every row, change nothing")
     importing.add_argument("--json", action="store_true", help="machine-readable report")
     importing.add_argument("--existing-account", action="store_true",
                            help="also add addresses that already have an account (e.g. at another employer); "
                                 "without this flag such rows fail with the reason")
     importing.add_argument("--workers", type=int, default=4, help="parallel requests to Keycloak (default 4, max 16)")
+    importing.add_argument("--mark-missing-as-left", action="store_true",
+                           help="mark the employees of the file's employers whom the file no longer lists as left "
+                                "(their dossiers are kept, never deleted); refused when any row is rejected or fails")
     importing.epilog = ("roles: employee (account with birth_date yyyy-mm-dd and mobile +316..., welcome e-mail to set a "
                         "password), manager or superuser (organization invitation).\n\n" + EXIT_CODES_HELP)
     return parser
