@@ -33,7 +33,7 @@ from rich.table import Table
 
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
-from app import employee_records, employer_records, kc_employers
+from app import employee_records, employer_records, kc_employers, kc_professionals, professional_records
 from app import keycloak_admin as ka
 from app import validation
 from app.config import load_settings
@@ -212,8 +212,12 @@ def cmd_invite(args) -> int:
     problems = rows.check_person(email, args.first_name.strip(), args.last_name.strip())
     if problems:
         raise Usage("; ".join(problems))
+    if args.role in kc_professionals.PROFESSIONAL_ROLES:
+        return _invite_professional(args, email)
+    if len(args.employer) != 1:
+        raise Usage(f"een {args.role} hoort bij precies één werkgever: geef --employer één keer")
     admin = _admin(args)
-    employer = _employer(admin, args.employer)
+    employer = _employer(admin, args.employer[0])
     ka.invite(admin, employer["id"], email=email, first_name=args.first_name.strip(),
               last_name=args.last_name.strip(), role=args.role, existing_account=args.existing_account,
               redirect_url=ka.welcome_url(args.portal_url or load_settings().portal_url))
@@ -223,6 +227,46 @@ def cmd_invite(args) -> int:
     console.print(f"Uitnodiging verstuurd aan {escape(email)} voor {escape(employer['name'])} als {args.role} "
                   "(link 3 dagen geldig).")
     return EXIT_OK
+
+
+def _invite_professional(args, email: str) -> int:
+    """A company doctor or staff member: an account with that realm role, the execute-actions e-mail as
+    the invitation (link 3 days), and the employers they serve as ProfessionalAssignment rows."""
+    admin = _admin(args)
+    organizations = [_employer(admin, name) for name in args.employer]  # every name checked before any change
+    client_id, redirect_uri = _portal_client(admin)
+    user_id, outcome = kc_professionals.ensure_professional(
+        admin, email=email, first_name=args.first_name.strip(), last_name=args.last_name.strip(), role=args.role,
+        existing_account=args.existing_account, client_id=client_id, redirect_uri=redirect_uri)
+    with portal_records():
+        employers = [_portal_employer(organization, dry_run=False) for organization in organizations]
+        added = professional_records.assign(user_id, employers)
+        serves = [e.name for e in professional_records.served(user_id)]
+    role = _ROLE_NAMES[args.role]
+    if outcome == "invited":
+        console.print(f"Uitnodiging verstuurd aan {escape(email)} als {role} (link 3 dagen geldig; bij de eerste keer "
+                      "inloggen stelt u een authenticator-app in).")
+    elif outcome == "role added":
+        console.print(f"Let op: bestaand account {escape(email)} is nu ook {role} (--existing-account).")
+    else:
+        console.print(f"{escape(email)} is al {role}; geen nieuwe uitnodiging verstuurd.")
+    console.print(f"Werkgevers die {escape(email)} bedient: {escape(', '.join(serves))}"
+                  + (f" (nieuw: {escape(', '.join(e.name for e in added))})." if added else "."))
+    return EXIT_OK
+
+
+_ROLE_NAMES = {"physician": "bedrijfsarts", "staff": "medewerker van de arbodienst"}
+
+
+def _portal_client(admin) -> tuple[str | None, str | None]:
+    """The portal client and its base URL, where the e-mail's link returns after the password is set
+    (None, None: Keycloak's own account page, when the provisioning account may not view clients)."""
+    try:
+        portal = next((c for c in ka.guarded(admin.get_clients) if c["clientId"] == load_settings().portal_client_id),
+                      None)
+    except KeycloakError:
+        portal = None
+    return (portal["clientId"], portal["baseUrl"]) if portal and portal.get("baseUrl") else (None, None)
 
 
 def cmd_invitations_list(args) -> int:
@@ -673,13 +717,17 @@ def build_parser() -> argparse.ArgumentParser:
     listing = sub(employer_commands, "list", "list employers", cmd_employer_list)
     listing.add_argument("--json", action="store_true", help="machine-readable output")
 
-    invite = sub(commands, "invite", "invite one person to an employer (link valid 3 days)", cmd_invite)
+    invite = sub(commands, "invite", "invite one person: a manager or superuser of an employer, or a physician or "
+                 "staff member serving employers (link valid 3 days)", cmd_invite)
     invite.add_argument("--email", required=True)
     invite.add_argument("--first-name", required=True)
     invite.add_argument("--last-name", required=True)
-    invite.add_argument("--employer", required=True, help="employer name or alias")
-    invite.add_argument("--role", default="manager", choices=sorted(ka.INVITE_ROLES),
-                        help="role granted once the invitation is accepted (default: manager)")
+    invite.add_argument("--employer", required=True, action="append",
+                        help="employer name or alias; for physician and staff repeat it for every employer they serve")
+    invite.add_argument("--role", default="manager", choices=sorted(ka.INVITE_ROLES) + list(kc_professionals.PROFESSIONAL_ROLES),
+                        help="manager or superuser of the one employer (an organization invitation), or physician "
+                             "(company doctor) or staff (casemanager) of the arbodienst, serving the employers "
+                             "given (default: manager)")
     invite.add_argument("--existing-account", action="store_true",
                         help="the address already has an account (e.g. at another employer): invite it into this "
                              "employer anyway. Without this flag such an invitation is refused (exit 6).")

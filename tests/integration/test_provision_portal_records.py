@@ -150,3 +150,41 @@ def test_mark_missing_as_left_is_refused_when_a_row_is_rejected(realm, mail_sink
     assert provision.main(["--realm", realm.name, "import", bad, "--mark-missing-as-left"]) == provision.EXIT_PARTIAL
     assert "niet toegepast" in _err(capsys)
     assert _records(Employee, email=keep)[0].left_on is None
+
+
+def test_invite_physician_serving_two_employers(realm, mail_sink, capsys):
+    from app.models import ProfessionalAssignment
+
+    for name in ("EK88", "Bakkerij De Boer"):
+        assert provision.main(["--realm", realm.name, "employer", "create", name, "--domain",
+                               "ek88.nl" if name == "EK88" else "deboer.nl"]) == 0
+    capsys.readouterr()
+    email = f"arts-{uuid.uuid4().hex[:6]}@arbodienst.example"
+    invite = ["--realm", realm.name, "invite", "--email", email, "--first-name", "Fenna", "--last-name", "Arts",
+              "--role", "physician"]
+    assert provision.main([*invite, "--employer", "EK88", "--employer", "Onbekend BV"]) == provision.EXIT_BAD_INPUT
+    assert ka.find_user_by_email(realm.admin, email) is None  # an unknown employer: nothing made
+
+    assert provision.main([*invite, "--employer", "EK88", "--employer", "bakkerij-de-boer"]) == 0
+    assert "Uitnodiging verstuurd" in _out(capsys)
+    user = ka.find_user_by_email(realm.admin, email)
+    roles = {r["name"] for r in realm.admin.get_realm_roles_of_user(user["id"])}
+    assert "physician" in roles and "employee" not in roles  # no SMS choice: the authenticator app, as a manager
+    assert ka.guarded(realm.admin.get_user_organizations, user["id"]) == []  # a member of no employer
+    welcome = mail_sink.wait_for(email)
+    assert welcome["links"]
+    served = {e.name for e in _records(Employer)
+              if e.id in {a.employer_id for a in _records(ProfessionalAssignment, keycloak_user_id=user["id"])}}
+    assert served == {"EK88", "Bakkerij De Boer"}
+
+    # again, with one employer more: the assignment is added, no second account or e-mail
+    ka.ensure_organization(realm.admin, "Derde BV", "derde.nl")
+    assert provision.main([*invite, "--employer", "EK88", "--employer", "Derde BV"]) == 0
+    said = _out(capsys)
+    assert "geen nieuwe uitnodiging" in said and "nieuw: Derde BV" in said
+    assert len(_records(ProfessionalAssignment, keycloak_user_id=user["id"])) == 3
+    assert len(mail_sink.messages_to(email)) == 1
+
+    # a manager still belongs to exactly one employer
+    assert provision.main(["--realm", realm.name, "invite", "--email", f"m-{email}", "--first-name", "M",
+                           "--last-name", "M", "--employer", "EK88", "--employer", "Derde BV"]) == provision.EXIT_BAD_INPUT
