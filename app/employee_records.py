@@ -70,12 +70,13 @@ def find_employee(employer: Employer, *, email: str, personnel_number: str | Non
 
 
 def sync_employee(employer: Employer, wanted: dict, *, keycloak_user_id: str | None = None,
-                  dry_run: bool = False) -> Outcome:
+                  dry_run: bool = False, commit: bool = True) -> Outcome:
     """Create or update one employee's dossier record from the fields in wanted (see FIELDS).
 
     wanted must hold email and name; other fields only when the file has them (None clears them,
     e.g. left_on of someone re-hired). The account is linked when the record has none yet and no
-    other dossier holds it. dry_run computes the same outcome without writing."""
+    other dossier holds it. dry_run computes the same outcome without writing. commit=False leaves
+    the commit to the caller: an import writes all its dossiers in one transaction (and far faster)."""
     unknown = set(wanted) - set(FIELDS)
     if unknown:
         raise ValueError(f"unknown employee field(s): {', '.join(sorted(unknown))}")
@@ -89,8 +90,10 @@ def sync_employee(employer: Employer, wanted: dict, *, keycloak_user_id: str | N
             employee = Employee(employer_id=employer.id, keycloak_user_id=keycloak_user_id if link else None,
                                 **{f: wanted[f] for f in FIELDS if f in wanted})
             db.session.add(employee)
-            db.session.commit()
+            db.session.flush()  # the id, and the unique constraints checked now, for this row
             result.employee_id = employee.id
+            if commit:
+                db.session.commit()
         return result
     changes = [(f, getattr(employee, f), wanted[f]) for f in FIELDS if f in wanted and getattr(employee, f) != wanted[f]]
     if not changes and not link:
@@ -102,7 +105,8 @@ def sync_employee(employer: Employer, wanted: dict, *, keycloak_user_id: str | N
             setattr(employee, f, new)
         if link:
             employee.keycloak_user_id = keycloak_user_id
-        db.session.commit()
+        if commit:
+            db.session.commit()
     return result
 
 

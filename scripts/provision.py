@@ -577,6 +577,7 @@ def _import_dossiers(admin, parsed: rows.Parsed, by_name: dict, outcomes: dict[i
             if outcome.employee_id:
                 present[organization["id"]].add(outcome.employee_id)
             result["dossiers"].append({"line": row.line, **outcome.as_dict()})
+        db.session.commit()  # every dossier of the file in one transaction
         if args.mark_missing_as_left:
             if parsed.rejected or failed:
                 result["mark_missing_refused"] = (
@@ -625,7 +626,7 @@ def _sync_dossier(admin, employer: Employer, row: rows.Row, columns: tuple[str, 
     if not dry_run and (existing is None or existing.keycloak_user_id is None):
         user = ka.guarded(ka.find_user_by_email, admin, row.email)  # only for a dossier not yet linked
         user_id = user["id"] if user else None
-    return employee_records.sync_employee(employer, wanted, keycloak_user_id=user_id, dry_run=dry_run)
+    return employee_records.sync_employee(employer, wanted, keycloak_user_id=user_id, dry_run=dry_run, commit=False)
 
 
 def _print_dossiers(dossiers: dict, dry_run: bool) -> None:

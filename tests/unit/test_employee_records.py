@@ -126,3 +126,12 @@ def test_archiving_an_employer_keeps_its_dossiers(app):
         assert first is not None and dossier_count(archived) == 1 and len(_all()) == 1
         assert archive_employer(ORG).archived_at == first  # twice keeps the first date
         assert archive_employer(OTHER) is None
+
+
+def test_without_commit_the_caller_owns_the_transaction(app):
+    with app.app_context():
+        employer = _employer()
+        result = sync_employee(employer, ANNA, commit=False)
+        assert result.outcome == "created" and result.employee_id  # flushed: the id is known
+        db.session.rollback()  # e.g. the import stopped: nothing of the file is kept
+        assert _all() == []
