@@ -11,10 +11,10 @@ from datetime import date, timedelta
 
 from flask import current_app
 
-from app import case_records
+from app import case_records, employee_records, employer_records, professional_records
 from app.documents import store_document
 from app.extensions import db
-from app.models import Audience, CaseStatus, DocumentKind, Employee, Employer, ProfessionalAssignment
+from app.models import Audience, CaseStatus, DocumentKind, Employee, Employer
 
 # DEV ONLY demo people; all e-mail addresses are in the demo employer's domain.
 DEMO_EMPLOYEES = [
@@ -61,6 +61,9 @@ def tiny_pdf(text: str) -> bytes:
     return bytes(out)
 
 
+# The portal's records are made by the same code as `provision employer create`, `import` and
+# `invite --role physician` (app.employer_records, app.employee_records, app.professional_records).
+
 def ensure_employer(name: str, org_id: str, alias: str | None = None) -> Employer:
     """The employer bound to this Keycloak organization id (the only key; the alias is display only)."""
     from app.keycloak_ids import checked_id
@@ -68,33 +71,22 @@ def ensure_employer(name: str, org_id: str, alias: str | None = None) -> Employe
     org_id = checked_id(org_id, "organization id")
     employer = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == org_id))
     if employer is None:
-        employer = Employer(name=name, keycloak_org_id=org_id, keycloak_org_alias=alias)
-        db.session.add(employer)
-        db.session.commit()
+        employer_records.sync_employer(org_id, name, alias)
+        employer = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == org_id))
     return employer
 
 
 def ensure_employee(employer: Employer, *, keycloak_user_id: str | None, email: str, name: str,
                     birth_date: str | None = None, mobile: str | None = None) -> Employee:
     # per employer: a recreated organization is a new employer and gets nothing of its predecessor
-    employee = db.session.scalar(db.select(Employee).where(Employee.employer_id == employer.id,
-                                                           Employee.email == email))
-    if employee is None:
-        employee = Employee(employer_id=employer.id, keycloak_user_id=keycloak_user_id, email=email, name=name,
-                            birth_date=date.fromisoformat(birth_date) if birth_date else None, mobile=mobile)
-        db.session.add(employee)
-    else:
-        employee.keycloak_user_id = keycloak_user_id or employee.keycloak_user_id
-    db.session.commit()
-    return employee
+    wanted = {"email": email, "name": name} | ({"birth_date": date.fromisoformat(birth_date)} if birth_date else {}) \
+        | ({"mobile": mobile} if mobile else {})
+    employee_records.sync_employee(employer, wanted, keycloak_user_id=keycloak_user_id)
+    return employee_records.find_employee(employer, email=email)
 
 
 def assign_professional(keycloak_user_id: str, employer: Employer) -> None:
-    exists = db.session.scalar(db.select(ProfessionalAssignment).where(
-        ProfessionalAssignment.keycloak_user_id == keycloak_user_id, ProfessionalAssignment.employer_id == employer.id))
-    if not exists:
-        db.session.add(ProfessionalAssignment(keycloak_user_id=keycloak_user_id, employer_id=employer.id))
-        db.session.commit()
+    professional_records.assign(keycloak_user_id, [employer])
 
 
 def load_demo(org_id: str, org_alias: str, user_ids: dict[str, str], manager: dict | None = None,

@@ -40,6 +40,9 @@ class Employer(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     keycloak_org_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     keycloak_org_alias: Mapped[str | None] = mapped_column(String(200))  # display only, never matched
+    # set when the employer is removed (`provision employer delete`): its dossiers stay for the legal
+    # retention time (app.employer_records), nothing is deleted
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # contractual working days per week are the same for everyone here; used for the absence percentage
     employees: Mapped[list["Employee"]] = relationship(back_populates="employer", order_by="Employee.name")
 
@@ -48,7 +51,9 @@ class Employee(db.Model):
     """A worker of an employer, linked to their Keycloak user by the user id (`sub`)."""
 
     __tablename__ = "employee"
-    __table_args__ = (Index("ix_employee_employer_name", "employer_id", "name"),)  # migration 0004: list by name
+    __table_args__ = (Index("ix_employee_employer_name", "employer_id", "name"),  # migration 0004: list by name
+                      # migration 0006: the HR system's own key, within one employer
+                      UniqueConstraint("employer_id", "personnel_number", name="uq_employee_employer_personnel_number"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     keycloak_user_id: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -57,6 +62,11 @@ class Employee(db.Model):
     email: Mapped[str] = mapped_column(String(320))
     birth_date: Mapped[date | None] = mapped_column(Date)
     mobile: Mapped[str | None] = mapped_column(String(32))
+    # from the HR import (migration 0006); a leaver is marked with left_on, never deleted
+    personnel_number: Mapped[str | None] = mapped_column(String(32))
+    department: Mapped[str | None] = mapped_column(String(100))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
 
     employer: Mapped[Employer] = relationship(back_populates="employees")
     cases: Mapped[list["AbsenceCase"]] = relationship(back_populates="employee",
