@@ -105,6 +105,12 @@ def cmd_realm(args) -> int:
                  "MAIL_FROM": args.mail_from, "MAIL_FROM_NAME": args.mail_from_name,
                  "MAIL_REPLY_TO": args.reply_to, "SMTP_HOST": args.smtp_host,
                  "SMTP_PORT": str(args.smtp_port) if args.smtp_port else None}
+    too_long = validation.length_problems({
+        "--display-name": args.display_name, "--brand-name": args.brand_name, "--logo-url": args.logo_url,
+        "--mail-from": args.mail_from, "--mail-from-name": args.mail_from_name, "--reply-to": args.reply_to,
+        "--portal-url": args.portal_url, "--smtp-host": args.smtp_host})
+    if too_long:
+        raise Usage("; ".join(too_long))
     placeholders |= {k: v for k, v in overrides.items() if v}
     # how long Keycloak keeps user and admin events (seconds); Keycloak's own import reads the same variable
     expiration = os.environ.get("KEYCLOAK_EVENTS_EXPIRATION", "").strip()
@@ -143,6 +149,9 @@ def cmd_realm(args) -> int:
 # employers
 
 def cmd_employer_create(args) -> int:
+    too_long = validation.length_problems({"--domain": args.domain})
+    if too_long:
+        raise Usage("; ".join(too_long))
     if not rows.re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}", args.domain.lower()):
         raise Usage(f"ongeldig domein {args.domain!r} (bijvoorbeeld ek88.nl)")
     if rows.check_name(args.name, "naam"):
