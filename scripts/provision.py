@@ -36,6 +36,7 @@ from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionE
 from app import keycloak_admin as ka
 from app import validation
 from app.config import load_settings
+from scripts import import_resume
 from scripts import provisioning_rows as rows
 
 EXIT_OK = 0            # everything done (or nothing needed doing)
@@ -337,29 +338,19 @@ def cmd_roles_migrate(args) -> int:
 # import
 
 def _import_row(admin, employer_id: str, row: rows.Row, client_id: str | None, redirect_uri: str | None,
-                existing_account: bool = False) -> str:
-    """Bring one person in line; returns what happened ("created", "invited", "unchanged ...").
+                existing_account: bool = False, employer_names: dict[str, str] | None = None) -> str:
+    """Bring one person in line, finishing what an interrupted run began (scripts/import_resume.py);
+    returns what happened ("created", "invited", "completed ...", "unchanged ...").
 
     An address with an account that is not yet a member of this employer is refused (the row fails
-    with the reason) unless existing_account: joining a second employer is an explicit act."""
+    with the employers it is in and any name difference) unless existing_account: joining a second
+    employer is an explicit act."""
+    names = employer_names or {}
     if row.role == "employee":
-        user = ka.guarded(ka.find_user_by_email, admin, row.email)
-        if user:
-            member = employer_id in ka.user_organization_ids(admin, user["id"])
-            ka.guarded(ka.ensure_user, admin, email=row.email, first_name=row.first_name, last_name=row.last_name,
-                       roles=["employee"], organization_id=employer_id, existing_account=existing_account)
-            return "unchanged (account bestond al)" if member else "added (bestaand account toegevoegd)"
-        ka.create_employee(admin, employer_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
-                           birth_date=row.birth_date, mobile=row.mobile, client_id=client_id, redirect_uri=redirect_uri)
-        return "created"
-    if ka.find_member_by_email(admin, employer_id, row.email):
-        return "unchanged (al lid)"
-    if ka.list_invitations(admin, employer_id, email=row.email):
-        return "unchanged (al uitgenodigd)"
-    ka.invite(admin, employer_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
-              role=row.role, check_member=False, redirect_url=ka.welcome_url(load_settings().portal_url),
-              existing_account=existing_account)
-    return "invited"
+        return import_resume.import_employee(admin, employer_id, row, client_id=client_id, redirect_uri=redirect_uri,
+                                             existing_account=existing_account, employer_names=names)
+    return import_resume.import_invitation(admin, employer_id, row, redirect_url=ka.welcome_url(load_settings().portal_url),
+                                           existing_account=existing_account, employer_names=names)
 
 
 def _planned(admin, employer_id: str, row: rows.Row) -> str:
@@ -385,6 +376,7 @@ def cmd_import(args) -> int:
         by_name[organization["name"].lower()] = organization
         by_name[organization.get("alias", "").lower()] = organization
     parsed = rows.parse_csv(raw, known_employers={k for k in by_name if k})
+    employer_names = {o["id"]: o["name"] for o in organizations}
     # the welcome link returns to the portal as this realm knows it (its client's base URL)
     try:
         portal = next((c for c in ka.guarded(admin.get_clients) if c["clientId"] == load_settings().portal_client_id), None)
@@ -403,7 +395,7 @@ def cmd_import(args) -> int:
             employer_id = by_name[row.employer.lower()]["id"]
             if args.dry_run:
                 return _planned(admin, employer_id, row)
-            return _import_row(admin, employer_id, row, client_id, redirect_uri, args.existing_account)
+            return _import_row(admin, employer_id, row, client_id, redirect_uri, args.existing_account, employer_names)
 
         with ThreadPoolExecutor(max_workers=max(1, min(args.workers, 16))) as pool:
             futures = {pool.submit(one, row): row for row in work}
@@ -411,9 +403,10 @@ def cmd_import(args) -> int:
                 row = futures[future]
                 try:
                     outcomes[row.line] = future.result()
-                except ka.KeycloakUnreachable as exc:
+                except (ka.KeycloakUnreachable, KeycloakConnectionError):
                     unreachable = True
-                    failed.append(rows.Rejected(row.line, row.email, f"Keycloak onbereikbaar: {exc}"))
+                    failed.append(rows.Rejected(row.line, row.email, "Keycloak onbereikbaar; opnieuw draaien maakt "
+                                                                      "deze regel af"))
                 except ka.KeycloakAdminError as exc:
                     failed.append(rows.Rejected(row.line, row.email, str(exc)))
                 except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
@@ -421,7 +414,7 @@ def cmd_import(args) -> int:
                 progress.advance(task)
     counts: dict[str, int] = {}
     for outcome in outcomes.values():
-        key = outcome.split(" ")[0] if outcome.startswith("unchanged") else outcome
+        key = outcome.split(" (")[0]
         counts[key] = counts.get(key, 0) + 1
     summary = {"rows": len(parsed.rows) + len(parsed.rejected), "empty_lines": parsed.empty_lines,
                "rejected": len(parsed.rejected), "failed": len(failed), **counts, "dry_run": args.dry_run}
@@ -433,7 +426,7 @@ def cmd_import(args) -> int:
         _print_json(report)
     else:
         _print_problems("Afgewezen regels (niets mee gedaan)", parsed.rejected)
-        _print_problems("Mislukte regels (niets half aangemaakt; opnieuw draaien maakt het af)", failed)
+        _print_problems("Mislukte regels (opnieuw draaien maakt af wat begonnen is)", failed)
         console.print("Samenvatting: " + ", ".join(f"{k}={v}" for k, v in summary.items()))
     if unreachable:
         errors.print("Keycloak was onbereikbaar; draai de import opnieuw zodra Keycloak weer werkt.")
