@@ -31,38 +31,19 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
+from keycloak.exceptions import KeycloakConnectionError, KeycloakError
 
 from app import keycloak_admin as ka
 from app import validation
 from app.config import load_settings
-from scripts import import_resume
+from scripts import exit_codes, import_resume
+# exit codes and the one error boundary (one sentence, no traceback, no raw JSON/HTML): scripts/exit_codes.py
+from scripts.exit_codes import (EXIT_BAD_INPUT, EXIT_CODES_HELP, EXIT_CONFLICT, EXIT_MAIL, EXIT_OK,  # noqa: F401
+                                EXIT_PARTIAL, EXIT_REFUSED, EXIT_UNREACHABLE, NotKeycloak, Usage)
 from scripts import provisioning_rows as rows
-
-EXIT_OK = 0            # everything done (or nothing needed doing)
-EXIT_PARTIAL = 1       # some rows/items failed; the rest is done; a re-run finishes the job
-EXIT_BAD_INPUT = 2     # usage error or bad input: invalid e-mail, unknown employer/role, malformed CSV
-EXIT_UNREACHABLE = 3   # Keycloak did not answer
-EXIT_REFUSED = 4       # Keycloak refused the credentials or the operation
-EXIT_MAIL = 5          # the e-mail could not be sent (SMTP down); nothing was kept
-EXIT_CONFLICT = 6      # already exists: already invited, already a member
-
-EXIT_CODES_HELP = """exit codes:
-  0  ok (also: nothing to change)
-  1  some rows or items failed (the rest is done; re-run to finish, nothing is duplicated)
-  2  usage error or bad input (invalid e-mail, unknown employer or role, malformed CSV, an id that is
-     not a Keycloak id - nothing is sent to Keycloak then)
-  3  Keycloak unreachable
-  4  Keycloak refused the credentials or the operation
-  5  e-mail could not be sent (SMTP down); nothing was kept
-  6  already exists (pending invitation, already a member, or an existing account without --existing-account)"""
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
-
-
-class Usage(Exception):
-    """Bad input found before any change: exit 2."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -72,8 +53,21 @@ def _admin(args):
     settings = load_settings()
     realm = validation.realm_name(settings.realm if args.realm is None else args.realm)
     if getattr(args, "master_admin", False):
-        return ka.master_admin(settings, realm=realm)
-    return ka.realm_admin(settings, realm=realm)
+        return _connected(ka.master_admin(settings, realm=realm), args)
+    return _connected(ka.realm_admin(settings, realm=realm), args)
+
+
+def _connected(admin, args):
+    """The admin client signed in now, with --timeout: a wrong address, an address that is not
+    Keycloak or wrong credentials show up here as one error, before any change."""
+    admin.connection.timeout = getattr(args, "timeout", None) or 30
+    try:
+        ka.guarded(admin.connection.get_token)
+    except (AttributeError, TypeError, ValueError) as exc:  # python-keycloak got no JSON token back
+        raise NotKeycloak("het antwoord op de aanmelding is geen Keycloak-token") from exc
+    if not isinstance(admin.connection.token, dict):
+        raise NotKeycloak("het antwoord op de aanmelding is geen Keycloak-token")
+    return admin
 
 
 def _employer(admin, name: str) -> dict:
@@ -129,7 +123,7 @@ def cmd_realm(args) -> int:
     for locale in desired.get("supportedLocales", ["nl"]):
         texts = desired.setdefault("localizationTexts", {}).setdefault(locale, {})
         texts.update({k: v for k, v in brand.items() if v})
-    admin = ka.master_admin(settings, realm="master")
+    admin = _connected(ka.master_admin(settings, realm="master"), args)
     outcome, changes = ka.sync_realm(admin, desired, dry_run=args.dry_run)
     if args.json:
         _print_json({"realm": name, "outcome": outcome,
@@ -407,10 +401,8 @@ def cmd_import(args) -> int:
                     unreachable = True
                     failed.append(rows.Rejected(row.line, row.email, "Keycloak onbereikbaar; opnieuw draaien maakt "
                                                                       "deze regel af"))
-                except ka.KeycloakAdminError as exc:
-                    failed.append(rows.Rejected(row.line, row.email, str(exc)))
                 except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
-                    failed.append(rows.Rejected(row.line, row.email, f"{type(exc).__name__}: {exc}"))
+                    failed.append(rows.Rejected(row.line, row.email, exit_codes.explain(exc)[1]))
                 progress.advance(task)
     counts: dict[str, int] = {}
     for outcome in outcomes.values():
@@ -454,6 +446,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES_HELP + "\n\nSettings come from the environment (KEYCLOAK_HOST, KEYCLOAK_PORT, "
                "PROVISIONER_CLIENT_SECRET, ...; see README).")
     parser.add_argument("--realm", help="realm to work in (default: KEYCLOAK_REALM or 'arbo')")
+    parser.add_argument("--timeout", type=float, default=30, metavar="SECONDS",
+                        help="how long to wait for each answer from Keycloak (default 30)")
+    parser.add_argument("--debug", action="store_true", help="print the traceback of an error as well")
     parser.add_argument("--master-admin", action="store_true",
                         help="use the master realm's admin account instead of the realm's provisioning service account")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -554,51 +549,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (Usage, rows.BadInput, validation.InvalidInput) as exc:
-        errors.print(f"fout: {escape(str(exc))}")
-        return EXIT_BAD_INPUT
-    except ka.KeycloakUnreachable as exc:
-        errors.print(f"fout: Keycloak is niet bereikbaar ({escape(str(exc))}). Start Keycloak of controleer "
-                     "KEYCLOAK_HOST/KEYCLOAK_PORT.")
-        return EXIT_UNREACHABLE
-    except ka.KeycloakRefused as exc:
-        errors.print(f"fout: Keycloak weigert: {escape(str(exc))}")
-        return EXIT_REFUSED
-    except ka.MailNotSent as exc:
-        errors.print(f"fout: {escape(str(exc))}")
-        return EXIT_MAIL
-    except ka.InvalidId as exc:
-        errors.print(f"fout: {escape(str(exc))}")
-        return EXIT_BAD_INPUT
-    except (ka.InvitationExists, ka.AlreadyMember, ka.ExistingAccount) as exc:
-        errors.print(f"fout: {escape(str(exc))}")
-        return EXIT_CONFLICT
-    except ka.NotFound as exc:
-        errors.print(f"fout: {escape(str(exc))}")
-        return EXIT_BAD_INPUT
-    except ka.KeycloakAdminError as exc:
-        errors.print(f"fout: {escape(str(exc))}")
-        return EXIT_PARTIAL
-    except KeycloakConnectionError:
-        errors.print("fout: Keycloak is niet bereikbaar. Start Keycloak of controleer KEYCLOAK_HOST/KEYCLOAK_PORT.")
-        return EXIT_UNREACHABLE
-    except KeycloakAuthenticationError as exc:
-        errors.print(f"fout: Keycloak weigert de inloggegevens ({escape(str(exc))}).")
-        return EXIT_REFUSED
-    except KeycloakError as exc:
-        if _is_bad_credentials(exc):
-            errors.print("fout: Keycloak weigert de inloggegevens; controleer KEYCLOAK_ADMIN_USER/KEYCLOAK_ADMIN_PASSWORD "
-                         "(met --master-admin) of het secret van de provisioning-client.")
-            return EXIT_REFUSED
-        errors.print(f"fout: Keycloak: {escape(str(exc))}")
-        return EXIT_REFUSED if getattr(exc, "response_code", None) in (401, 403) else EXIT_PARTIAL
-
-
-def _is_bad_credentials(exc) -> bool:
-    """Keycloak answers a wrong password or client secret with 400/401 and OAuth error invalid_grant/invalid_client."""
-    body = getattr(exc, "response_body", b"") or b""
-    body = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-    return getattr(exc, "response_code", None) in (400, 401) and ('"invalid_grant"' in body or '"invalid_client"' in body)
+    except Exception as exc:  # noqa: BLE001 - the one error boundary: a sentence and a code, never a traceback
+        if args.debug:
+            errors.print_exception()
+        try:
+            url = load_settings().keycloak_url
+        except Exception:  # noqa: BLE001 - the settings themselves may be what failed
+            url = ""
+        code, sentence = exit_codes.explain(exc, url, args.timeout)
+        errors.print(f"fout: {escape(sentence)}")
+        return code
 
 
 if __name__ == "__main__":
