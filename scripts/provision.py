@@ -185,12 +185,21 @@ def cmd_invite(args) -> int:
         raise Usage("; ".join(problems))
     admin = _admin(args)
     employer = _employer(admin, args.employer)
+    # an existing account: say where it already is and how its names differ, and go on only with the flag
+    account, note = ka.guarded(ka.find_user_by_email, admin, email), ""
+    if account:
+        organization_ids = ka.user_organization_ids(admin, account["id"])
+        if employer["id"] not in organization_ids:  # a member already: ka.invite says so (exit 6)
+            names = {o["id"]: o["name"] for o in ka.list_organizations(admin)}
+            note = import_resume.existing_account_report(account, organization_ids, names, args.first_name.strip(),
+                                                         args.last_name.strip())
+            if not args.existing_account:
+                raise ka.ExistingAccount(f"{note}; uitnodigen voor {employer['name']} alleen met --existing-account")
     ka.invite(admin, employer["id"], email=email, first_name=args.first_name.strip(),
               last_name=args.last_name.strip(), role=args.role, existing_account=args.existing_account,
               redirect_url=ka.welcome_url(args.portal_url or load_settings().portal_url))
-    if args.existing_account:
-        console.print(f"Let op: bestaand account {escape(email)} uitgenodigd voor {escape(employer['name'])} "
-                      "(--existing-account).")
+    if note:
+        console.print(f"Let op: {escape(note)}; toch uitgenodigd voor {escape(employer['name'])} (--existing-account).")
     console.print(f"Uitnodiging verstuurd aan {escape(email)} voor {escape(employer['name'])} als {args.role} "
                   "(link 3 dagen geldig).")
     return EXIT_OK
