@@ -77,11 +77,14 @@ def _unfinished_import(account: dict, organization_ids: set[str], credentials: l
 
 
 def import_employee(admin: KeycloakAdmin, employer_id: str, row, *, client_id: str | None, redirect_uri: str | None,
-                    existing_account: bool, employer_names: dict[str, str]) -> str:
-    """Bring one employee row to completion; returns the outcome for the report."""
+                    existing_account: bool, employer_names: dict[str, str], dry_run: bool = False) -> str:
+    """Bring one employee row to completion; returns the outcome for the report. A dry run changes
+    nothing and says what the run would do (refusals included)."""
     employer_id = checked_id(employer_id, "organization id")
     account = _call(ka.find_user_by_email, admin, row.email)
     created, finished, note = False, [], ""
+    if account is None and dry_run:
+        return "would create"
     if account is None:
         user_id = checked_id(_call(admin.create_user, payload={
             "username": row.email, "email": row.email, "emailVerified": True, "enabled": True,
@@ -99,24 +102,31 @@ def import_employee(admin: KeycloakAdmin, employer_id: str, row, *, client_id: s
             if not existing_account:
                 raise ka.ExistingAccount(f"{note}; toevoegen aan deze werkgever alleen met --existing-account")
     roles = {r["name"] for r in _call(admin.get_realm_roles_of_user, user_id)}
-    if "employee" not in roles:
+    if "employee" not in roles and dry_run:
+        finished.append("rol")
+    elif "employee" not in roles:
         _call(admin.assign_realm_roles, user_id=user_id, roles=[_call(admin.get_realm_role, "employee")])
         finished.append("rol")
-    if employer_id not in organization_ids:
+    if employer_id not in organization_ids and dry_run:
+        finished.append("lidmaatschap")
+    elif employer_id not in organization_ids:
         # a member added by any other way than its invitation must not pick up an invited role
         ka.discard_role_records(admin, employer_id, row.email)
         _call(admin.organization_user_add, user_id=user_id, organization_id=employer_id)
         finished.append("lidmaatschap")
     has_password = any(c.get("type") == "password" for c in credentials)
     if not has_password and WELCOME_MARK not in (account.get("requiredActions") or []) and not note:
-        _send_welcome(admin, user_id, row.email, client_id, redirect_uri, created)
+        if not dry_run:
+            _send_welcome(admin, user_id, row.email, client_id, redirect_uri, created)
         finished.append("welkomstmail")
     if created:
         return "created"
+    would = "would " if dry_run else ""
     if note:
-        return f"added ({note})" if finished else f"unchanged ({note})"
+        return f"{would}add ({note})" if finished and dry_run else (f"added ({note})" if finished else f"unchanged ({note})")
     if finished:
-        return f"completed (afgemaakt: {', '.join(finished)})"
+        return f"{would}complete (af te maken: {', '.join(finished)})" if dry_run else \
+            f"completed (afgemaakt: {', '.join(finished)})"
     return "unchanged (account bestond al)"
 
 
@@ -127,6 +137,8 @@ def _send_welcome(admin: KeycloakAdmin, user_id: str, email: str, client_id, red
     except ka.KeycloakAdminError:
         raise  # unreachable or refused: the account stays, a re-run sends the mail
     except KeycloakError as exc:
+        if getattr(exc, "response_code", None) != 500 and "send" not in str(exc).lower():
+            raise  # not the mail server (e.g. 403): exit_codes.explain() says what it is; the re-run resumes
         if created:  # SMTP refused: keep nothing of this row, as before (a re-run creates it again)
             try:
                 admin.delete_user(user_id=user_id)
@@ -154,7 +166,7 @@ def _mark_welcome_sent(admin: KeycloakAdmin, user_id: str) -> None:
 
 
 def import_invitation(admin: KeycloakAdmin, employer_id: str, row, *, redirect_url: str, existing_account: bool,
-                      employer_names: dict[str, str]) -> str:
+                      employer_names: dict[str, str], dry_run: bool = False) -> str:
     """Bring one manager/superuser row to completion: a member, or a pending invitation with its role."""
     if ka.find_member_by_email(admin, employer_id, row.email):
         return "unchanged (al lid)"
@@ -162,6 +174,8 @@ def import_invitation(admin: KeycloakAdmin, employer_id: str, row, *, redirect_u
     if pending:
         records = ka.invited_roles(ka.organization_by_id(admin, employer_id))
         missing = [i for i in pending if i["id"] not in records and i.get("status", "PENDING") == "PENDING"]
+        if missing and dry_run:
+            return "would complete (af te maken: rol bij uitnodiging)"
         if missing:  # sent, but the run stopped before the role was bound to it
             account = _call(ka.find_user_by_email, admin, row.email)
             ka.record_invited_role(admin, employer_id, missing[0], row.role, account["id"] if account else "")
@@ -174,6 +188,8 @@ def import_invitation(admin: KeycloakAdmin, employer_id: str, row, *, redirect_u
                                        row.first_name, row.last_name)
         if not existing_account:
             raise ka.ExistingAccount(f"{note}; uitnodigen voor deze werkgever alleen met --existing-account")
+    if dry_run:
+        return f"would invite ({note})" if note else "would invite"
     ka.invite(admin, employer_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
               role=row.role, check_member=False, redirect_url=redirect_url, existing_account=existing_account)
     return f"invited ({note})" if note else "invited"

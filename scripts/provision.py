@@ -356,14 +356,15 @@ def _import_row(admin, employer_id: str, row: rows.Row, client_id: str | None, r
                                            existing_account=existing_account, employer_names=names)
 
 
-def _planned(admin, employer_id: str, row: rows.Row) -> str:
+def _planned(admin, employer_id: str, row: rows.Row, existing_account: bool = False,
+             employer_names: dict[str, str] | None = None) -> str:
+    """What the import would do with this row (the same checks, refusals included), changing nothing."""
+    names = employer_names or {}
     if row.role == "employee":
-        return "unchanged (account bestond al)" if ka.guarded(ka.find_user_by_email, admin, row.email) else "would create"
-    if ka.find_member_by_email(admin, employer_id, row.email):
-        return "unchanged (al lid)"
-    if ka.list_invitations(admin, employer_id, email=row.email):
-        return "unchanged (al uitgenodigd)"
-    return "would invite"
+        return import_resume.import_employee(admin, employer_id, row, client_id=None, redirect_uri=None,
+                                             existing_account=existing_account, employer_names=names, dry_run=True)
+    return import_resume.import_invitation(admin, employer_id, row, redirect_url="", existing_account=existing_account,
+                                           employer_names=names, dry_run=True)
 
 
 def cmd_import(args) -> int:
@@ -397,7 +398,7 @@ def cmd_import(args) -> int:
         def one(row: rows.Row) -> str:
             employer_id = by_name[row.employer.lower()]["id"]
             if args.dry_run:
-                return _planned(admin, employer_id, row)
+                return _planned(admin, employer_id, row, args.existing_account, employer_names)
             return _import_row(admin, employer_id, row, client_id, redirect_uri, args.existing_account, employer_names)
 
         with ThreadPoolExecutor(max_workers=max(1, min(args.workers, 16))) as pool:

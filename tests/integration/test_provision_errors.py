@@ -40,6 +40,14 @@ def test_import_of_an_existing_account_names_its_employers_and_name_differences(
     path = tmp_path / "hr.csv"
     path.write_text(HEADER + f"{email},Jo,Vries,EK88,{role},1990-01-01,+31612345678\n", encoding="utf-8")
 
+    # the dry run predicts the refusal, and with the flag what would be done
+    assert provision.main(["--realm", name, "import", str(path), "--dry-run", "--json"]) == exit_codes.EXIT_PARTIAL
+    assert "Ander BV" in json.loads(capsys.readouterr().out)["failed"][0]["reason"]
+    assert provision.main(["--realm", name, "import", str(path), "--dry-run", "--existing-account", "--json"]) == 0
+    [planned] = json.loads(capsys.readouterr().out)["done"]
+    assert planned["outcome"].startswith("would add" if role == "employee" else "would invite"), planned
+    assert ek88 not in ka.user_organization_ids(admin, user_id) and ka.list_invitations(admin, ek88) == []
+
     assert provision.main(["--realm", name, "import", str(path), "--json"]) == exit_codes.EXIT_PARTIAL
     reason = json.loads(capsys.readouterr().out)["failed"][0]["reason"]
     assert "Ander BV" in reason and "--existing-account" in reason
