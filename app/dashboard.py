@@ -48,8 +48,12 @@ def index():
     employer = _selected_employer(viewer)
     if employer is not None:
         context |= _overview(employer, viewer)
+    page = render_template("dashboard/index.html", **context)
+    if employer is not None:
+        # after rendering: the log's commit expires the loaded rows (they would be read again), and a
+        # failed record still answers 500, so no overview leaves without its row
         access_log.record_overview(viewer, employer, access_log.DASHBOARD)
-    return render_template("dashboard/index.html", **context)
+    return page
 
 
 @bp.route("/dashboard/export.csv")
