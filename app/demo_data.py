@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 
+from app import data_version
 from app.documents import store_document
 from app.extensions import db
 from app.models import AbsenceCase, Audience, CaseStatus, DocumentKind, Employee, Employer, ProfessionalAssignment
@@ -163,4 +164,5 @@ def bulk_employer(employer: Employer, employees: int, open_cases: int, today: da
     for rows, model in ((people, Employee), (cases, AbsenceCase)):
         for start in range(0, len(rows), batch):
             db.session.execute(db.insert(model), rows[start:start + batch])
+    data_version.bump(db.session, [employer.id])  # bulk INSERTs bypass the unit of work's hook
     db.session.commit()

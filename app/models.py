@@ -39,6 +39,9 @@ class Employer(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     keycloak_org_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     keycloak_org_alias: Mapped[str | None] = mapped_column(String(200))  # display only, never matched
+    # raised on every write to this employer's employees or cases (app/data_version.py): the key of
+    # the dashboard's cached aggregates, read fresh from the database on every request
+    data_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # contractual working days per week are the same for everyone here; used for the absence percentage
     employees: Mapped[list["Employee"]] = relationship(back_populates="employer", order_by="Employee.name")
 
