@@ -280,18 +280,24 @@ def _overview(employer: Employer, viewer: access.Viewer) -> dict:
                 i18n.select_locale())
     year_days = sum(m["absent_days"] for m in months)
     year_capacity = sum(m["capacity"] for m in months)
-    return {
-        "employer": employer,
+    figures = {
         "headcount": totals["headcount"],
         "absent_now": totals["absent_now"],
         "absence_percentage": round(100 * year_days / year_capacity, 1) if year_capacity else 0.0,
         "current_percentage": months[-1]["percentage"] if months else 0.0,
         "long_cases": totals["long_cases"],
+        "chart": chart(months),
+    }
+    locale = i18n.select_locale()
+    return figures | {
+        "employer": employer,
+        # the figures and the chart, rendered (Babel's percentages, the SVG): the same until the next write
+        "summary_html": CACHE.get(("summary", *version, locale),
+                                  lambda: Markup(render_template("dashboard/_summary.html", **figures))),
         "cases_html": CACHE.get(list_key, cases_html),
         "filters": filters | {"page": page},
         "pagination": pagination,
         "sorts": tuple(SORTS),
-        "chart": chart(months),
     }
 
 
