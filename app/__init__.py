@@ -8,7 +8,7 @@ from flask import Flask
 
 from app.config import Settings, load_settings, require_production_secrets
 from app import db_tuning  # noqa: F401  (registers the SQLite WAL + busy-timeout connect hook once)
-from app.extensions import csrf, db, oauth
+from app.extensions import csrf, db, oauth, portal_admin
 from app.oidc_client import RS256OnlyClient
 
 
@@ -52,10 +52,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         client_cls=RS256OnlyClient,  # ID tokens signed with RS256 only, whatever discovery lists
     )
 
-    from app import (auth, dashboard, documents, dossier, health, i18n, invitations, keycloak_runtime, migrate,
-                     security, staff, user_settings)
+    portal_admin.init_app(app)  # the portal's own admin client, never the provisioner's
 
-    keycloak_runtime.init_app(app)  # the portal's own admin client, never the provisioner's
+    from app import auth, dashboard, documents, dossier, health, i18n, invitations, migrate, security, staff, user_settings
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)

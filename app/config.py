@@ -96,7 +96,7 @@ class Settings:
     display_name: str = "Arbodienst Voorbeeld"
     portal_client_id: str = "portal"
     portal_client_secret: str = ""  # secret: load_settings() fills it
-    # the portal's own run-time service account (app/keycloak_runtime.py): users and organizations
+    # the portal's own run-time service account (app/keycloak/client.py): users and organizations
     # of its realm only, no realm settings, clients or flows (README, "Who holds what")
     portal_admin_client_id: str = "portal-admin"
     portal_admin_client_secret: str = ""  # secret: load_settings() fills it

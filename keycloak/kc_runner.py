@@ -271,14 +271,14 @@ def start(settings: Settings, timeout: float = 300.0) -> str:
 def harden_imported_realm(settings: Settings) -> None:
     """The import cannot take the account console's credential removal and offline_access out of
     Keycloak's default roles: do it (and check "no password grant") on the realm imported at start."""
-    from app import keycloak_admin
+    from app import keycloak as kc
 
     try:
-        admin = keycloak_admin.master_admin(settings, realm="master")
+        admin = kc.client.master_admin(settings, realm="master")
         if settings.realm == "master" or settings.realm not in {r["realm"] for r in admin.get_realms()}:
             return  # KEYCLOAK_REALM names a realm the import did not make: `provision realm` makes it
-        desired = keycloak_admin.render_realm(settings.realm_placeholders(), realm_name=settings.realm)
-        keycloak_admin.enforce_no_single_factor(keycloak_admin.master_admin(settings, realm=settings.realm), desired)
+        desired = kc.realm.render_realm(settings.realm_placeholders(), realm_name=settings.realm)
+        kc.single_factor.enforce_no_single_factor(kc.client.master_admin(settings, realm=settings.realm), desired)
     except Exception as exc:  # noqa: BLE001 - any failure here must stop the start, in one line
         raise RunnerError(f"Keycloak started, but realm {settings.realm} could not be secured: {exc}") from exc
 

@@ -11,7 +11,7 @@
 Roles manager and superuser hold for one employer (Keycloak organization groups). Adding an account
 that already exists to an employer (e.g. someone of another employer) needs --existing-account.
 
-All Keycloak work goes through app.keycloak_admin (python-keycloak). Settings come from the
+All Keycloak work goes through the package app.keycloak (python-keycloak). Settings come from the
 environment (app.config); --realm picks another realm.
 """
 
@@ -33,7 +33,7 @@ from rich.table import Table
 
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
-from app import keycloak_admin as ka
+from app import keycloak as kc
 from app import validation
 from app.config import load_settings
 from scripts import provisioning_rows as rows
@@ -71,13 +71,13 @@ def _admin(args):
     settings = load_settings()
     realm = validation.realm_name(settings.realm if args.realm is None else args.realm)
     if getattr(args, "master_admin", False):
-        return ka.master_admin(settings, realm=realm)
-    return ka.realm_admin(settings, realm=realm)
+        return kc.client.master_admin(settings, realm=realm)
+    return kc.client.realm_admin(settings, realm=realm)
 
 
 def _employer(admin, name: str) -> dict:
     """The organization by name or alias (case-insensitive), or a usage error listing the known ones."""
-    organizations = ka.list_organizations(admin)
+    organizations = kc.organizations.list_organizations(admin)
     for organization in organizations:
         if name.lower() in (organization["name"].lower(), organization.get("alias", "").lower()):
             return organization
@@ -112,7 +112,7 @@ def cmd_realm(args) -> int:
         if not expiration.isdigit() or int(expiration) < 86400:
             raise Usage(f"KEYCLOAK_EVENTS_EXPIRATION moet een aantal seconden zijn (minimaal 86400), niet {expiration!r}")
         placeholders["KEYCLOAK_EVENTS_EXPIRATION"] = expiration
-    desired = ka.render_realm(placeholders, realm_name=name)
+    desired = kc.realm.render_realm(placeholders, realm_name=name)
     brand = {"arboBrandName": args.brand_name or placeholders["ARBO_DISPLAY_NAME"],
              "arboBrandPrimaryColor": args.primary_color, "arboBrandLogoUrl": args.logo_url}
     if args.primary_color and not rows.re.fullmatch(r"#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}", args.primary_color):
@@ -122,8 +122,8 @@ def cmd_realm(args) -> int:
     for locale in desired.get("supportedLocales", ["nl"]):
         texts = desired.setdefault("localizationTexts", {}).setdefault(locale, {})
         texts.update({k: v for k, v in brand.items() if v})
-    admin = ka.master_admin(settings, realm="master")
-    outcome, changes = ka.sync_realm(admin, desired, dry_run=args.dry_run)
+    admin = kc.client.master_admin(settings, realm="master")
+    outcome, changes = kc.realm.sync_realm(admin, desired, dry_run=args.dry_run)
     if args.json:
         _print_json({"realm": name, "outcome": outcome,
                      "changes": [{"setting": k, "from": old, "to": new} for k, old, new in changes]})
@@ -148,8 +148,8 @@ def cmd_employer_create(args) -> int:
     if rows.check_name(args.name, "naam"):
         raise Usage(rows.check_name(args.name, "naam"))
     admin = _admin(args)
-    existing = ka.guarded(ka.find_organization, admin, args.name)
-    organization_id = ka.guarded(ka.ensure_organization, admin, args.name, args.domain.lower())
+    existing = kc.organizations.find_organization(admin, args.name)
+    organization_id = kc.organizations.ensure_organization(admin, args.name, args.domain.lower())
     if args.json:
         _print_json({"id": organization_id, "name": args.name, "created": existing is None})
     else:
@@ -158,7 +158,7 @@ def cmd_employer_create(args) -> int:
 
 
 def cmd_employer_list(args) -> int:
-    organizations = ka.list_organizations(_admin(args))
+    organizations = kc.organizations.list_organizations(_admin(args))
     listing = [{"id": o["id"], "name": o["name"], "alias": o.get("alias", ""),
                 "domains": [d["name"] for d in o.get("domains", [])]} for o in organizations]
     if args.json:
@@ -181,9 +181,9 @@ def cmd_invite(args) -> int:
         raise Usage("; ".join(problems))
     admin = _admin(args)
     employer = _employer(admin, args.employer)
-    ka.invite(admin, employer["id"], email=email, first_name=args.first_name.strip(),
-              last_name=args.last_name.strip(), role=args.role, existing_account=args.existing_account,
-              redirect_url=ka.welcome_url(args.portal_url or load_settings().portal_url))
+    kc.invitations.invite(admin, employer["id"], email=email, first_name=args.first_name.strip(),
+                          last_name=args.last_name.strip(), role=args.role, existing_account=args.existing_account,
+                          redirect_url=kc.invitations.welcome_url(args.portal_url or load_settings().portal_url))
     if args.existing_account:
         console.print(f"Let op: bestaand account {escape(email)} uitgenodigd voor {escape(employer['name'])} "
                       "(--existing-account).")
@@ -194,10 +194,10 @@ def cmd_invite(args) -> int:
 
 def cmd_invitations_list(args) -> int:
     admin = _admin(args)
-    employers = [_employer(admin, args.employer)] if args.employer else ka.list_organizations(admin)
+    employers = [_employer(admin, args.employer)] if args.employer else kc.organizations.list_organizations(admin)
     listing = []
     for employer in employers:
-        for item in ka.invitation_overview(admin, employer["id"]):
+        for item in kc.invitations.invitation_overview(admin, employer["id"]):
             if not args.status or item["status"] == args.status:
                 listing.append({"employer": employer["name"], **item})
     if args.json:
@@ -215,17 +215,17 @@ def cmd_invitations_list(args) -> int:
 def _invitation(admin, args) -> tuple[dict, dict]:
     employer = _employer(admin, args.employer)
     if args.id:
-        return employer, ka.get_invitation(admin, employer["id"], args.id)
-    found = ka.list_invitations(admin, employer["id"], email=args.email.strip().lower())
+        return employer, kc.invitations.get_invitation(admin, employer["id"], args.id)
+    found = kc.invitations.list_invitations(admin, employer["id"], email=args.email.strip().lower())
     if not found:
-        raise ka.NotFound(f"geen uitnodiging voor {args.email} bij {employer['name']}")
+        raise kc.errors.NotFound(f"geen uitnodiging voor {args.email} bij {employer['name']}")
     return employer, found[0]
 
 
 def cmd_invitations_resend(args) -> int:
     admin = _admin(args)
     employer, invitation = _invitation(admin, args)
-    ka.resend_invitation(admin, employer["id"], invitation["id"])
+    kc.invitations.resend_invitation(admin, employer["id"], invitation["id"])
     console.print(f"Nieuwe uitnodiging verstuurd aan {escape(invitation['email'])} (nieuwe link, 3 dagen geldig).")
     return EXIT_OK
 
@@ -233,15 +233,15 @@ def cmd_invitations_resend(args) -> int:
 def cmd_invitations_revoke(args) -> int:
     admin = _admin(args)
     employer, invitation = _invitation(admin, args)
-    ka.revoke_invitation(admin, employer["id"], invitation["id"])
+    kc.invitations.revoke_invitation(admin, employer["id"], invitation["id"])
     console.print(f"Uitnodiging voor {escape(invitation['email'])} ingetrokken; de link werkt niet meer.")
     return EXIT_OK
 
 
 def cmd_invitations_apply_roles(args) -> int:
     admin = _admin(args)
-    employers = [_employer(admin, args.employer)] if args.employer else ka.list_organizations(admin)
-    granted = {e["name"]: ka.apply_invited_roles(admin, e["id"]) for e in employers}
+    employers = [_employer(admin, args.employer)] if args.employer else kc.organizations.list_organizations(admin)
+    granted = {e["name"]: kc.invitations.apply_invited_roles(admin, e["id"]) for e in employers}
     if args.json:
         _print_json(granted)
     else:
@@ -256,7 +256,7 @@ def cmd_invitations_apply_roles(args) -> int:
 # per-employer roles
 
 def _member(admin, employer: dict, email: str) -> dict:
-    member = ka.find_member_by_email(admin, employer["id"], email.strip().lower())
+    member = kc.organizations.find_member_by_email(admin, employer["id"], email.strip().lower())
     if member is None:
         raise Usage(f"{email} is geen lid van {employer['name']}")
     return member
@@ -266,7 +266,7 @@ def cmd_roles_grant(args) -> int:
     admin = _admin(args)
     employer = _employer(admin, args.employer)
     member = _member(admin, employer, args.email)
-    ka.grant_employer_roles(admin, employer["id"], member["id"], ka.INVITE_ROLES[args.role])
+    kc.roles.grant_employer_roles(admin, employer["id"], member["id"], kc.invited_roles.INVITE_ROLES[args.role])
     console.print(f"{escape(args.email)} is nu {args.role} van {escape(employer['name'])} (alleen daar).")
     return EXIT_OK
 
@@ -275,13 +275,13 @@ def cmd_roles_revoke(args) -> int:
     admin = _admin(args)
     employer = _employer(admin, args.employer)
     member = _member(admin, employer, args.email)
-    ka.revoke_employer_roles(admin, employer["id"], member["id"])
+    kc.roles.revoke_employer_roles(admin, employer["id"], member["id"])
     console.print(f"{escape(args.email)} heeft geen rol meer bij {escape(employer['name'])}.")
     return EXIT_OK
 
 
 def cmd_roles_prune(args) -> int:
-    removed = ka.prune_role_groups(_admin(args))
+    removed = kc.roles.prune_role_groups(_admin(args))
     for line in removed:
         console.print(f"verwijderd: {escape(line)}")
     console.print(f"{len(removed)} rol(len) opgeruimd.")
@@ -291,7 +291,7 @@ def cmd_roles_prune(args) -> int:
 def cmd_employer_delete(args) -> int:
     admin = _admin(args)
     employer = _employer(admin, args.name)
-    ka.delete_employer(admin, employer["id"])
+    kc.organizations.delete_employer(admin, employer["id"])
     console.print(f"Werkgever {escape(employer['name'])} ({employer['id']}) en zijn rollen verwijderd.")
     return EXIT_OK
 
@@ -301,18 +301,18 @@ def cmd_roles_migrate(args) -> int:
     who is a member of exactly one employer gets the same role there; holders in several employers
     are listed for an explicit `roles grant` per employer (guessing would recreate the leak)."""
     admin = _admin(args)
-    names = {o["id"]: o["name"] for o in ka.list_organizations(admin)}
+    names = {o["id"]: o["name"] for o in kc.organizations.list_organizations(admin)}
     ambiguous, granted = [], []
-    for role in ka.EMPLOYER_ROLES:
+    for role in kc.roles.EMPLOYER_ROLES:
         try:
-            holders = ka.guarded(admin.get_realm_role_members, role)
-        except KeycloakError:
+            holders = kc.errors.guarded(admin.get_realm_role_members, role)
+        except kc.errors.NotFound:
             continue  # the realm has no such role (any more)
         for user in holders:
-            organizations = sorted(ka.user_organization_ids(admin, user["id"]))
+            organizations = sorted(kc.organizations.user_organization_ids(admin, user["id"]))
             if len(organizations) == 1:
                 if not args.dry_run:
-                    ka.grant_employer_roles(admin, organizations[0], user["id"], ka.INVITE_ROLES[role])
+                    kc.roles.grant_employer_roles(admin, organizations[0], user["id"], kc.invited_roles.INVITE_ROLES[role])
                 granted.append((user.get("email", user["id"]), role, names.get(organizations[0], organizations[0])))
             else:
                 ambiguous.append((user.get("email", user["id"]), role, [names.get(o, o) for o in organizations]))
@@ -334,31 +334,31 @@ def _import_row(admin, employer_id: str, row: rows.Row, client_id: str | None, r
     An address with an account that is not yet a member of this employer is refused (the row fails
     with the reason) unless existing_account: joining a second employer is an explicit act."""
     if row.role == "employee":
-        user = ka.guarded(ka.find_user_by_email, admin, row.email)
+        user = kc.users.find_user_by_email(admin, row.email)
         if user:
-            member = employer_id in ka.user_organization_ids(admin, user["id"])
-            ka.guarded(ka.ensure_user, admin, email=row.email, first_name=row.first_name, last_name=row.last_name,
-                       roles=["employee"], organization_id=employer_id, existing_account=existing_account)
+            member = employer_id in kc.organizations.user_organization_ids(admin, user["id"])
+            kc.users.ensure_user(admin, email=row.email, first_name=row.first_name, last_name=row.last_name,
+                                 roles=["employee"], organization_id=employer_id, existing_account=existing_account)
             return "unchanged (account bestond al)" if member else "added (bestaand account toegevoegd)"
-        ka.create_employee(admin, employer_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
-                           birth_date=row.birth_date, mobile=row.mobile, client_id=client_id, redirect_uri=redirect_uri)
+        kc.users.create_employee(admin, employer_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
+                                 birth_date=row.birth_date, mobile=row.mobile, client_id=client_id, redirect_uri=redirect_uri)
         return "created"
-    if ka.find_member_by_email(admin, employer_id, row.email):
+    if kc.organizations.find_member_by_email(admin, employer_id, row.email):
         return "unchanged (al lid)"
-    if ka.list_invitations(admin, employer_id, email=row.email):
+    if kc.invitations.list_invitations(admin, employer_id, email=row.email):
         return "unchanged (al uitgenodigd)"
-    ka.invite(admin, employer_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
-              role=row.role, check_member=False, redirect_url=ka.welcome_url(load_settings().portal_url),
-              existing_account=existing_account)
+    kc.invitations.invite(admin, employer_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
+                          role=row.role, check_member=False, redirect_url=kc.invitations.welcome_url(load_settings().portal_url),
+                          existing_account=existing_account)
     return "invited"
 
 
 def _planned(admin, employer_id: str, row: rows.Row) -> str:
     if row.role == "employee":
-        return "unchanged (account bestond al)" if ka.guarded(ka.find_user_by_email, admin, row.email) else "would create"
-    if ka.find_member_by_email(admin, employer_id, row.email):
+        return "unchanged (account bestond al)" if kc.users.find_user_by_email(admin, row.email) else "would create"
+    if kc.organizations.find_member_by_email(admin, employer_id, row.email):
         return "unchanged (al lid)"
-    if ka.list_invitations(admin, employer_id, email=row.email):
+    if kc.invitations.list_invitations(admin, employer_id, email=row.email):
         return "unchanged (al uitgenodigd)"
     return "would invite"
 
@@ -370,7 +370,7 @@ def cmd_import(args) -> int:
     raw = path.read_bytes()
     rows.decode(raw)  # encoding problems are usage errors, before talking to Keycloak
     admin = _admin(args)
-    organizations = ka.list_organizations(admin)
+    organizations = kc.organizations.list_organizations(admin)
     by_name = {}
     for organization in organizations:
         by_name[organization["name"].lower()] = organization
@@ -378,8 +378,10 @@ def cmd_import(args) -> int:
     parsed = rows.parse_csv(raw, known_employers={k for k in by_name if k})
     # the welcome link returns to the portal as this realm knows it (its client's base URL)
     try:
-        portal = next((c for c in ka.guarded(admin.get_clients) if c["clientId"] == load_settings().portal_client_id), None)
-    except KeycloakError:  # the provisioning account may not view clients: Keycloak's default page then
+        portal = next((c for c in kc.errors.guarded(admin.get_clients) if c["clientId"] == load_settings().portal_client_id), None)
+    except kc.errors.KeycloakRefused as exc:  # the provisioning account may not view clients: Keycloak's default page then
+        if isinstance(exc, kc.errors.BadCredentials):
+            raise
         portal = None
     client_id, redirect_uri = (portal["clientId"], portal["baseUrl"]) if portal and portal.get("baseUrl") else (None, None)
     outcomes: dict[int, str] = {}
@@ -402,10 +404,10 @@ def cmd_import(args) -> int:
                 row = futures[future]
                 try:
                     outcomes[row.line] = future.result()
-                except ka.KeycloakUnreachable as exc:
+                except kc.errors.KeycloakUnreachable as exc:
                     unreachable = True
                     failed.append(rows.Rejected(row.line, row.email, f"Keycloak onbereikbaar: {exc}"))
-                except ka.KeycloakAdminError as exc:
+                except kc.errors.KeycloakAdminError as exc:
                     failed.append(rows.Rejected(row.line, row.email, str(exc)))
                 except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
                     failed.append(rows.Rejected(row.line, row.email, f"{type(exc).__name__}: {exc}"))
@@ -493,7 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--first-name", required=True)
     invite.add_argument("--last-name", required=True)
     invite.add_argument("--employer", required=True, help="employer name or alias")
-    invite.add_argument("--role", default="manager", choices=sorted(ka.INVITE_ROLES),
+    invite.add_argument("--role", default="manager", choices=sorted(kc.invited_roles.INVITE_ROLES),
                         help="role granted once the invitation is accepted (default: manager)")
     invite.add_argument("--existing-account", action="store_true",
                         help="the address already has an account (e.g. at another employer): invite it into this "
@@ -527,7 +529,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--employer", required=True, help="employer name or alias")
         command.add_argument("--email", required=True, help="the member's e-mail address")
         if name == "grant":
-            command.add_argument("--role", required=True, choices=sorted(ka.INVITE_ROLES))
+            command.add_argument("--role", required=True, choices=sorted(kc.invited_roles.INVITE_ROLES))
     sub(role_commands, "prune", "remove roles of deleted employers and of people who left an employer "
         "(after changes in Keycloak's admin console)", cmd_roles_prune)
     migrate = sub(role_commands, "migrate-realm-roles", "turn old realm roles manager/superuser into per-employer "
@@ -555,26 +557,25 @@ def main(argv: list[str] | None = None) -> int:
     except (Usage, rows.BadInput, validation.InvalidInput) as exc:
         errors.print(f"fout: {escape(str(exc))}")
         return EXIT_BAD_INPUT
-    except ka.KeycloakUnreachable as exc:
-        errors.print(f"fout: Keycloak is niet bereikbaar ({escape(str(exc))}). Start Keycloak of controleer "
-                     "KEYCLOAK_HOST/KEYCLOAK_PORT.")
+    except kc.errors.KeycloakUnreachable as exc:  # each of our errors says what to do (app/keycloak/errors.py)
+        errors.print(f"fout: {escape(str(exc))}")
         return EXIT_UNREACHABLE
-    except ka.KeycloakRefused as exc:
-        errors.print(f"fout: Keycloak weigert: {escape(str(exc))}")
+    except kc.errors.KeycloakRefused as exc:
+        errors.print(f"fout: {escape(str(exc))}")
         return EXIT_REFUSED
-    except ka.MailNotSent as exc:
+    except kc.errors.MailNotSent as exc:
         errors.print(f"fout: {escape(str(exc))}")
         return EXIT_MAIL
-    except ka.InvalidId as exc:
+    except kc.errors.InvalidId as exc:
         errors.print(f"fout: {escape(str(exc))}")
         return EXIT_BAD_INPUT
-    except (ka.InvitationExists, ka.AlreadyMember, ka.ExistingAccount) as exc:
+    except kc.errors.Conflict as exc:  # pending invitation, already a member, existing account
         errors.print(f"fout: {escape(str(exc))}")
         return EXIT_CONFLICT
-    except ka.NotFound as exc:
+    except kc.errors.NotFound as exc:
         errors.print(f"fout: {escape(str(exc))}")
         return EXIT_BAD_INPUT
-    except ka.KeycloakAdminError as exc:
+    except kc.errors.KeycloakAdminError as exc:
         errors.print(f"fout: {escape(str(exc))}")
         return EXIT_PARTIAL
     except KeycloakConnectionError:

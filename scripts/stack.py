@@ -79,7 +79,7 @@ def check_runtime_client(settings: Settings) -> None:
     """A realm imported before the portal had its own admin client (portal-admin) lacks it: say so.
 
     Keycloak imports realm-export.json only when the realm does not exist yet."""
-    from app.keycloak_admin import master_admin
+    from app.keycloak.client import master_admin
 
     if master_admin(settings).get_client_id(settings.portal_admin_client_id) is None:
         raise kc_runner.RunnerError(

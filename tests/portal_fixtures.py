@@ -180,14 +180,14 @@ def provision_real_world(portal, only: tuple[str, ...] | None = None) -> tuple[S
     import secrets as token_source
     import uuid
 
-    from app import keycloak_admin
+    from app import keycloak as kc
     from tests.support import Account
 
     tag = uuid.uuid4().hex[:6]
     names = {key: f"Werkgever {key.upper()} {tag}" for key in ("a", "b", "c")}
-    org_ids = {key: keycloak_admin.ensure_organization(portal.admin, name, f"{key}-{tag}.nl")
+    org_ids = {key: kc.organizations.ensure_organization(portal.admin, name, f"{key}-{tag}.nl")
                for key, name in names.items()}
-    org_aliases = {key: keycloak_admin._alias(name) for key, name in names.items()}
+    org_aliases = {key: kc.organizations.alias(name) for key, name in names.items()}
     accounts = {}
     for name, (roles, employers) in REAL_ROLES.items():
         if only is not None and name not in only:
@@ -196,7 +196,7 @@ def provision_real_world(portal, only: tuple[str, ...] | None = None) -> tuple[S
         password = "Test-" + token_source.token_urlsafe(12) + "1!"
         user_id = None
         for key, employer_roles in (employers or {None: []}).items():
-            user_id = keycloak_admin.ensure_user(
+            user_id = kc.users.ensure_user(
                 portal.admin, email=email, first_name=USERS[name][0].split()[0], last_name=USERS[name][0].split()[-1],
                 roles=roles, organization_id=org_ids[key] if key else None, employer_roles=employer_roles,
                 password=password, existing_account=True)

@@ -23,7 +23,7 @@ def test_load_demo_is_idempotent(app):
 def test_demo_employer_is_bound_by_organization_id_only(app):
     import pytest
 
-    from app.keycloak_ids import InvalidId
+    from app.keycloak.ids import InvalidId
 
     with app.app_context():
         with pytest.raises(InvalidId):
