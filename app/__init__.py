@@ -66,7 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(user_settings.bp)
     i18n.init_app(app)
     if settings.bench_routes:
-        from app import bench_routes
+        from bench import routes as bench_routes  # a baseline route for bench/bench_portal.py; BENCH=1 only
 
         app.register_blueprint(bench_routes.bp)
     security.init_app(app)

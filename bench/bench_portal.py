@@ -46,7 +46,7 @@ def prepare(env: dict, employees: int) -> dict[str, str]:
     """Fill the database (an employer with employees, cases, documents) and sign two session cookies."""
     os.environ.update(env)
     from app import create_app, sign_in_sessions
-    from app.demo_data import tiny_pdf
+    from scripts.demo_data import tiny_pdf
     from app.documents import store_document
     from app.extensions import db
     from app.models import AbsenceCase, Audience, CaseStatus, DocumentKind, Employee, Employer

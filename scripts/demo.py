@@ -19,7 +19,7 @@ DEMO_PHYSICIAN = {"email": "arts@arbodienst.example", "first_name": "Fenna", "la
 def provision_demo(settings: Settings, realm: str | None = None, app_data: bool = True) -> dict:
     """Create (idempotently) the demo employer and its people in Keycloak, and the app's demo data;
     returns what a person needs to sign in."""
-    from app.demo_data import DEMO_EMPLOYEES
+    from scripts.demo_data import DEMO_EMPLOYEES
 
     # a dev realm imported by an older checkout lacks the portal's groups mapper (import skips existing realms)
     kc.realm.ensure_employer_roles_mapper(kc.client.master_admin(settings, "master"), realm or settings.realm)
@@ -54,7 +54,7 @@ def provision_demo(settings: Settings, realm: str | None = None, app_data: bool 
 def _load_app_data(settings: Settings, org_id: str, user_ids: dict[str, str], physician_id: str) -> None:
     """The app's side: employer, employees, cases and documents in the portal database."""
     from app import create_app
-    from app.demo_data import load_demo
+    from scripts.demo_data import load_demo
 
     app = create_app({"SETTINGS": settings})
     with app.app_context():

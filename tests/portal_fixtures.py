@@ -11,7 +11,7 @@ import pytest
 
 from app import create_app, sign_in_sessions
 from app.config import load_settings
-from app.demo_data import tiny_pdf
+from scripts.demo_data import tiny_pdf
 from app.documents import store_document
 from app.extensions import db
 from app.models import AbsenceCase, Audience, CaseStatus, DocumentKind, Employee, Employer, ProfessionalAssignment

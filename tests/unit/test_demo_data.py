@@ -1,6 +1,6 @@
 """The demo data: EK88 with employees, cases and documents; loading twice changes nothing."""
 
-from app.demo_data import DEMO_CASES, DEMO_EMPLOYEES, load_demo, tiny_pdf
+from scripts.demo_data import DEMO_CASES, DEMO_EMPLOYEES, load_demo, tiny_pdf
 from app.extensions import db
 from app.models import AbsenceCase, Document, Employee, ProfessionalAssignment
 from tests.portal_fixtures import app  # noqa: F401

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.demo_data import tiny_pdf
+from scripts.demo_data import tiny_pdf
 from app.documents import UploadRejected, check_upload, is_mobile
 from tests.portal_fixtures import app, client, sign_in, world  # noqa: F401
 

@@ -3,7 +3,7 @@
 import io
 from unittest import mock
 
-from app.demo_data import tiny_pdf
+from scripts.demo_data import tiny_pdf
 from app.extensions import db
 from app.models import Document
 from tests.portal_fixtures import app, client, sign_in, world  # noqa: F401
