@@ -9,7 +9,7 @@ The ratio portal/bare says what the portal adds to Keycloak's own sign-in cost.
 Users are created for the run in a fresh realm (password + an enrolled TOTP credential) and removed with
 it afterwards. Blocks of bare and portal sign-ins alternate, so both see the same machine. Each user signs
 in once per path; a TOTP code is never used twice (Keycloak refuses that). Loopback only, bounded in
-count. Needs a running Keycloak (./dev run, or `python keycloak/kc_runner.py start`).
+count. Needs a running Keycloak (./dev run, or `python -m scripts.kc_runner start`).
 
     .venv/bin/python -m bench.bench_login [--users 120] [--threads 4] [--blocks 4]
 
@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         master.get_realms()
     except Exception as exc:  # noqa: BLE001 - one sentence instead of a traceback
         print(f"Keycloak is not reachable at {settings.keycloak_url} ({type(exc).__name__}); start it first "
-              "(./dev run, or .venv/bin/python keycloak/kc_runner.py start).", file=sys.stderr)
+              "(./dev run, or .venv/bin/python -m scripts.kc_runner start).", file=sys.stderr)
         return 3
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-login-"))

@@ -6,7 +6,7 @@ No Keycloak is needed: the benchmark fills a temporary database, signs the Flask
 itself with the app's SECRET_KEY (app.session_interface) and records their sign-in sessions, exactly
 as app/auth.py's callback would. Loopback only; bounded in time and in request count.
 
-    .venv/bin/python bench/bench_portal.py [--seconds 8] [--clients 32] [--workers 2] [--threads 4]
+    .venv/bin/python -m bench.bench_portal [--seconds 8] [--clients 32] [--workers 2] [--threads 4]
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 BENCH_ORG = "b0b0b0b0-0000-4000-8000-00000000be0c"  # the bench employer's (made-up) organization id
 # session users as app.auth.session_user_from_claims builds them

@@ -19,8 +19,7 @@ from rich.console import Console
 
 from app.config import ROOT, Settings, load_settings
 
-sys.path.insert(0, str(ROOT / "keycloak"))  # the runner lives beside the themes it installs
-import kc_runner  # noqa: E402
+from scripts import kc_runner
 
 console = Console()
 

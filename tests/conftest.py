@@ -36,7 +36,7 @@ def settings():
 @pytest.fixture(scope="session")
 def keycloak(settings):
     """The project's Keycloak: reused when one is already up, otherwise started and stopped here."""
-    import kc_runner
+    from scripts import kc_runner
 
     started = not kc_runner.is_ready(settings)
     try:

@@ -4,7 +4,7 @@ Fetches the pinned official distribution from Maven Central once (cached outside
 unpacks it once into the git-ignored `.local/`, links our themes and providers in, and starts
 `kc.sh start-dev --import-realm` on 127.0.0.1 with a dev-file database in `.data/`.
 
-    python keycloak/kc_runner.py start|stop|status
+    python -m scripts.kc_runner start|stop|status
 
 Every failure ends in one line that says what to do, and a non-zero exit.
 """
@@ -24,12 +24,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-if str(ROOT) not in sys.path:  # so `python keycloak/kc_runner.py` finds the config module
-    sys.path.insert(0, str(ROOT))
+from app.config import ROOT, Settings, load_settings
 
-from app.config import Settings, load_settings  # noqa: E402
+HERE = ROOT / "keycloak"  # the themes, providers and password lists the runner installs
 
 REALM_FILE = ROOT / "realm-export.json"
 THEMES_DIR = HERE / "themes"
@@ -308,7 +305,7 @@ def status(settings: Settings) -> str:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1 or argv[0] not in {"start", "stop", "status"}:
-        print("usage: python keycloak/kc_runner.py start|stop|status", file=sys.stderr)
+        print("usage: python -m scripts.kc_runner start|stop|status", file=sys.stderr)
         return 2
     settings = load_settings()
     try:
