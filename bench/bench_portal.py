@@ -28,11 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 BENCH_ORG = "b0b0b0b0-0000-4000-8000-00000000be0c"  # the bench employer's (made-up) organization id
-# session users as app.auth.session_user_from_claims builds them
+# the ID-token claims of the two bench users; their sessions are built by app.auth.session_user_from_claims
 MANAGER = {"sub": "bench-manager", "sid": "bench-sid-manager", "email": "manager@bench.example", "name": "Bench Manager",
-           "roles": [], "employers": {BENCH_ORG: {"alias": "bench-bv", "roles": ["manager"]}}}
+           "organization": ["bench-bv"], "groups": [f"/werkgevers/{BENCH_ORG}/manager"]}
 EMPLOYEE = {"sub": "bench-employee-0", "sid": "bench-sid-employee", "email": "e0@bench.example", "name": "Werknemer 0",
-            "roles": ["employee"], "employers": {}}
+            "roles": ["employee"]}
 
 
 def free_port() -> int:
@@ -45,6 +45,7 @@ def prepare(env: dict, employees: int) -> dict[str, str]:
     """Fill the database (an employer with employees, cases, documents) and sign two session cookies."""
     os.environ.update(env)
     from app import create_app, sign_in_sessions
+    from app.auth import session_user_from_claims
     from scripts.demo_data import tiny_pdf
     from app.documents import store_document
     from app.extensions import db
@@ -77,7 +78,8 @@ def prepare(env: dict, employees: int) -> dict[str, str]:
         cookies = {}
         # Server-side sessions: create each through the app's own session interface (a test client),
         # then hand its cookie value to the load clients.
-        for role, user in (("manager", MANAGER), ("employee", EMPLOYEE)):
+        for role, claims in (("manager", MANAGER), ("employee", EMPLOYEE)):
+            user = session_user_from_claims(claims)
             sign_in_sessions.record_start(user["sid"], user["sub"])
             client = app.test_client()
             with client.session_transaction() as session:

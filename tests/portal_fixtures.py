@@ -1,13 +1,13 @@
-"""Shared helpers for the portal tests: an app on a temporary database, a fake signed-in session,
-and a world of two employers with distinctive medical strings that must never reach a manager."""
+"""Shared helpers for the portal tests: an app on a temporary database, a signed-in session built the
+way production builds it, and a world of employers with distinctive medical strings that must never
+reach a manager. Helpers only: the fixtures live in each layer's conftest.py (unit: app, client,
+world; integration and browser: real_world)."""
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import date, timedelta
 from types import SimpleNamespace
-
-import pytest
 
 from app import create_app, sign_in_sessions
 from app.config import load_settings
@@ -146,21 +146,6 @@ def seed_world(app, today: date | None = None, org_ids: dict | None = None, subs
                                case_a2=case_a2.id, case_b1=case_b1.id, case_c1=case_c1.id, case_d1=case_d1.id, **docs)
 
 
-@pytest.fixture
-def app(tmp_path):
-    return make_app(tmp_path)
-
-
-@pytest.fixture
-def world(app):
-    return seed_world(app)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 # --- real Keycloak users for the integration and browser tests -------------------------------------
 
 # name -> (realm roles, {employer key: employer roles}); three employers, users in two of them
@@ -254,8 +239,3 @@ def sign_in_browser(page, app_url: str, account) -> None:
     """A real sign-in through Keycloak from the app's sign-in route."""
     page.goto(f"{app_url}/auth/login")
     finish_keycloak_login(page, account, app_url)
-
-
-@pytest.fixture
-def real_world(portal):
-    return provision_real_world(portal)

@@ -3,7 +3,6 @@
 from scripts.demo_data import DEMO_CASES, DEMO_EMPLOYEES, load_demo, tiny_pdf
 from app.extensions import db
 from app.models import AbsenceCase, Document, Employee, ProfessionalAssignment
-from tests.portal_fixtures import app  # noqa: F401
 
 
 def test_load_demo_is_idempotent(app):

@@ -7,7 +7,7 @@ from unittest import mock
 from app import create_app
 from app import keycloak as kc
 from app.config import ROOT, load_settings
-from tests.portal_fixtures import app, client, sign_in, world  # noqa: F401
+from tests.portal_fixtures import sign_in
 
 # Names through which code could reach the provisioning client or a master-realm credential.
 PRIVILEGED_NAMES = {"realm_admin", "master_admin", "provisioner_client_id", "provisioner_client_secret",

@@ -7,7 +7,7 @@ from flask import url_for
 
 from app import sign_in_sessions
 from app.user_settings import sign_in_methods
-from tests.portal_fixtures import app, client, sign_in, world  # noqa: F401
+from tests.portal_fixtures import sign_in
 
 CREDENTIALS = [
     {"id": "1", "type": "password", "createdDate": 1},
