@@ -24,7 +24,7 @@ def find_organization(admin: KeycloakAdmin, name: str) -> dict | None:
 
 def ensure_organization(admin: KeycloakAdmin, name: str, domain: str) -> str:
     """The id of the employer organization, created with its e-mail domain and role groups when missing."""
-    from app.keycloak.roles import ensure_role_groups
+    from app.keycloak.roles import ensure_role_groups  # here, not at the top: roles.py builds on this module
 
     existing = find_organization(admin, name)
     if existing:
@@ -82,7 +82,7 @@ def add_member(admin: KeycloakAdmin, organization_id: str, user_id: str) -> None
 
 def delete_employer(admin: KeycloakAdmin, organization_id: str) -> None:
     """Delete the organization and its role groups: nobody keeps a role at a deleted employer."""
-    from app.keycloak.roles import delete_role_groups
+    from app.keycloak.roles import delete_role_groups  # here, not at the top: roles.py builds on this module
 
     organization_id = checked_id(organization_id, "organization id")
     guarded(admin.delete_organization, organization_id)
