@@ -12,14 +12,13 @@ from app import create_app
 from app.config import load_settings
 from app.extensions import db
 from app.models import AbsenceCase, CaseChange, CaseStatus
-from tests.integration.test_dashboard_postgres import postgres_url  # noqa: F401 - the throw-away server
 from tests.portal_fixtures import ORG, seed_world, sign_in
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def app(postgres_url, tmp_path):  # noqa: F811
+def app(postgres_url, tmp_path):
     settings = dataclasses.replace(load_settings(), database_url=postgres_url, documents_dir=str(tmp_path / "documents"))
     app = create_app({"SETTINGS": settings, "TESTING": True, "WTF_CSRF_ENABLED": False})
     yield app

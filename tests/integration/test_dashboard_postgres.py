@@ -4,12 +4,7 @@ a throw-away server of Debian's PostgreSQL (scripts/cluster_pg.py) on a free loo
 from __future__ import annotations
 
 import dataclasses
-import os
-import secrets
-import shutil
-import tempfile
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -17,38 +12,7 @@ from app import create_app
 from app.config import load_settings
 from app.extensions import db
 from tests.portal_fixtures import seed_world, sign_in
-from tests.support import free_port
 from tests.unit.test_query_counts import add_employees, statements_for
-
-cluster_pg = pytest.importorskip("scripts.cluster_pg")
-
-
-@pytest.fixture(scope="module")
-def postgres_server():
-    try:
-        cluster_pg.program("initdb")
-    except cluster_pg.ClusterError as exc:
-        pytest.skip(str(exc))
-    directory = Path(tempfile.mkdtemp(prefix="arbo-dashboard-pg-"))
-    os.chmod(directory, 0o755)  # the server runs as Debian's postgres user when the tests run as root
-    server = cluster_pg.Postgres(directory / "pg", free_port(), secrets.token_urlsafe(24))
-    try:
-        server.init()
-        server.start()
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-@pytest.fixture
-def postgres_url(postgres_server, request):
-    """A fresh database (and role) per test on the module's server."""
-    name = "portal_" + "".join(c for c in request.node.name.lower() if c.isalnum())[:40]
-    password = secrets.token_urlsafe(24)
-    postgres_server.ensure_database(name, password)
-    return f"postgresql+psycopg://{name}:{password}@127.0.0.1:{postgres_server.port}/{name}"
-
 
 @pytest.fixture
 def app(postgres_url, tmp_path):

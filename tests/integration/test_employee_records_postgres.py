@@ -16,7 +16,6 @@ from app.employee_records import mark_missing_as_left, sync_employee
 from app.employer_records import archive_employer, sync_employer
 from app.extensions import db
 from app.models import Employee, Employer
-from tests.integration.test_dashboard_postgres import postgres_url  # noqa: F401 - the throw-away server
 
 pytestmark = pytest.mark.integration
 
@@ -24,7 +23,7 @@ ORG = "eeeeeeee-0000-4000-8000-0000000000e6"
 
 
 @pytest.fixture
-def app(postgres_url, tmp_path):  # noqa: F811
+def app(postgres_url, tmp_path):
     settings = dataclasses.replace(load_settings(), database_url=postgres_url, documents_dir=str(tmp_path / "documents"))
     app = create_app({"SETTINGS": settings, "TESTING": True, "WTF_CSRF_ENABLED": False})
     yield app
