@@ -904,6 +904,9 @@ def realm_changes(admin: KeycloakAdmin, desired: dict, served: dict | None) -> l
                         changes.append((f"client.portal.protocolMapper.{mapper['name']}", None,
                                         mapper.get("protocolMapper")))
     changes += single_factor_changes(admin, desired, served)
+    from app import kc_realm_steps  # steps and required actions added to the export later
+
+    changes += kc_realm_steps.step_changes(admin, desired)
     return changes
 
 
@@ -951,6 +954,9 @@ def apply_realm_changes(admin: KeycloakAdmin, desired: dict, changes: list[tuple
                 mapper = {k: v for k, v in mappers[key.split(".", 3)[3]].items() if k != "id"}
                 guarded(admin.add_mapper_to_client, served["id"], mapper)
     _apply_single_factor_changes(admin, changes)
+    from app import kc_realm_steps
+
+    kc_realm_steps.apply(admin, desired, changes)
 
 
 def set_realm_text(admin: KeycloakAdmin, locale: str, key: str, value: str) -> None:
