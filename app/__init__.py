@@ -52,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         client_cls=RS256OnlyClient,  # ID tokens signed with RS256 only, whatever discovery lists
     )
 
-    from app import (auth, dashboard, documents, dossier, health, i18n, invitations, keycloak_runtime, migrate,
+    from app import (account_help, auth, dashboard, documents, dossier, health, i18n, invitations, keycloak_runtime, migrate,
                      security, staff, user_settings)
 
     keycloak_runtime.init_app(app)  # the portal's own admin client, never the provisioner's
@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(documents.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(user_settings.bp)
+    app.register_blueprint(account_help.bp)
     i18n.init_app(app)
     if settings.bench_routes:
         from app import bench_routes
