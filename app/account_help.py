@@ -12,6 +12,7 @@ form or the URL.
 
 from __future__ import annotations
 
+import re
 import smtplib
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
@@ -19,15 +20,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from keycloak.exceptions import KeycloakGetError
-from wtforms import BooleanField, SelectField
-from wtforms.validators import AnyOf, DataRequired
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import AnyOf, DataRequired, ValidationError
 
-from app import access, account_help_mail, kc_account_help, keycloak_runtime, security_log
+from app import access, access_log, account_help_mail, kc_account_help, keycloak_runtime, security_log
 from app import keycloak_admin as ka
 from app.auth import login_required
 from app.extensions import db
 from app.keycloak_ids import is_id
-from app.models import Employer
+from app.models import Employee, Employer
 
 bp = Blueprint("account_help", __name__, url_prefix="/account-help")
 
@@ -43,6 +44,7 @@ REASONS = [
     ("app-removed", _l("Authenticator-app verwijderd")),
     ("number-changed", _l("Ander mobiel nummer")),
 ]
+DOSSIER_MOBILE = "dossier-mobile"  # access-log action: staff read the dossier's mobile number here
 PROTECTED_ROLES = {"staff", "physician"}  # a superuser cannot reset the arbodienst's own people
 
 
@@ -52,6 +54,26 @@ class ResetForm(FlaskForm):
     how = SelectField(_l("Hoe heeft u de identiteit gecontroleerd?"), choices=IDENTITY_CHECKS,
                       validators=[AnyOf([c for c, _ in IDENTITY_CHECKS])])
     reason = SelectField(_l("Reden"), choices=REASONS, validators=[AnyOf([c for c, _ in REASONS])])
+
+
+def normalize_mobile(raw: str | None) -> str | None:
+    """+31612345678 from "06 12345678", "+31 6-1234 5678" or "0031612345678"; None when it is not a
+    mobile number in the form the realm's user profile accepts (+ and 8 to 15 digits)."""
+    number = re.sub(r"[\s\-().]", "", raw or "")
+    if number.startswith("00"):
+        number = "+" + number[2:]
+    elif re.fullmatch(r"06\d{8}", number):
+        number = "+31" + number[1:]
+    return number if re.fullmatch(r"\+[1-9]\d{7,14}", number) else None
+
+
+def _mobile_number(form, field):
+    if normalize_mobile(field.data) is None:
+        raise ValidationError(_l("Vul een geldig mobiel nummer in, bijvoorbeeld 06 12345678 of +31 6 12345678."))
+
+
+class MobileForm(FlaskForm):
+    mobile = StringField(_l("Mobiel nummer in het dossier"), validators=[_mobile_number])
 
 
 class ActionForm(FlaskForm):
@@ -151,7 +173,27 @@ def index():
 def show(user_id: str):
     viewer = access.current_viewer()
     status, _organization = _target_or_404(viewer, user_id)
-    return render_template("account_help/show.html", person=status, form=ResetForm(), action_form=ActionForm())
+    return _page(viewer, status, ResetForm(), MobileForm())
+
+
+def _dossier_for_staff(viewer: access.Viewer, user_id: str) -> Employee | None:
+    """The target's dossier when the viewer is staff serving its employer (the only ones who correct it)."""
+    if "staff" not in viewer.roles:
+        return None
+    employee = db.session.scalar(db.select(Employee).where(Employee.keycloak_user_id == user_id))
+    if employee is None or access.relation_to(viewer, employee) != access.PROFESSIONAL:
+        return None
+    return employee
+
+
+def _page(viewer, status, form, mobile_form, code=200):
+    employee = _dossier_for_staff(viewer, status["id"])
+    if employee is not None:
+        access_log.record(viewer, access.PROFESSIONAL, employee, DOSSIER_MOBILE, employee.id)
+        if not mobile_form.is_submitted():
+            mobile_form.mobile.data = employee.mobile or ""
+    return render_template("account_help/show.html", person=status, form=form, mobile_form=mobile_form,
+                           employee=employee, action_form=ActionForm()), code
 
 
 @bp.post("/<user_id>/reset-second-factor")
@@ -161,7 +203,7 @@ def reset_second_factor(user_id: str):
     status, organization_id = _target_or_404(viewer, user_id)
     form = ResetForm()
     if not form.validate_on_submit():
-        return render_template("account_help/show.html", person=status, form=form, action_form=ActionForm()), 400
+        return _page(viewer, status, form, MobileForm(formdata=None), 400)
     removed = kc_account_help.reset_second_factor(_admin(), status["id"])
     security_log.event("account-help.second-factor-reset", actor=viewer.sub, employer=organization_id,
                        target=status["id"], identity_check=form.how.data, reason=form.reason.data,
@@ -194,4 +236,27 @@ def set_password_mail(user_id: str):
     security_log.event("account-help.set-password-mail", actor=viewer.sub, employer=organization_id,
                        target=status["id"], state=status["state"])
     flash(_("De e-mail om een wachtwoord in te stellen is verstuurd (de link is 3 dagen geldig)."))
+    return redirect(url_for("account_help.show", user_id=status["id"]))
+
+
+@bp.post("/<user_id>/mobile")
+@login_required
+def correct_mobile(user_id: str):
+    """Staff correct a wrong mobile number in the dossier; Keycloak's copy (what the SMS setup sends
+    the code to) follows, so the next SMS setup uses the corrected number."""
+    viewer = access.current_viewer()
+    status, organization_id = _target_or_404(viewer, user_id)
+    employee = _dossier_for_staff(viewer, status["id"])
+    if employee is None:
+        abort(404)
+    form = MobileForm()
+    if not form.validate_on_submit():
+        return _page(viewer, status, ResetForm(formdata=None), form, 400)
+    mobile = normalize_mobile(form.mobile.data)
+    kc_account_help.set_mobile(_admin(), status["id"], mobile)
+    employee.mobile = mobile
+    db.session.commit()
+    security_log.event("account-help.mobile-corrected", actor=viewer.sub, employer=organization_id,
+                       target=status["id"], employee=employee.id)
+    flash(_("Het mobiele nummer in het dossier is aangepast."))
     return redirect(url_for("account_help.show", user_id=status["id"]))

@@ -235,6 +235,9 @@ def callback():
     session["refresh_token"] = token.get("refresh_token")
     session["refreshed_at"] = time.time()
     security_log.event("sign-in", actor=user["sub"], target=user["sid"], employer=_employers(user))
+    from app import dossier_mobile  # the number proven at SMS setup, into the dossier
+
+    dossier_mobile.fill_from_keycloak(user["sub"])
     return redirect(safe_next(next_url))
 
 

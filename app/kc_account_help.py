@@ -82,3 +82,11 @@ def send_set_password_mail(admin: KeycloakAdmin, user_id: str, *, client_id: str
         if getattr(exc, "response_code", None) == 500:
             raise MailNotSent("Keycloak could not send the e-mail") from exc
         raise KeycloakAdminError(f"e-mail not sent: {exc}") from exc
+
+
+def set_mobile(admin: KeycloakAdmin, user_id: str, mobile: str) -> None:
+    """The user's `mobile` attribute, which the SMS setup takes as the dossier's number. The whole
+    representation is sent back: a PUT with only some attributes would drop the others."""
+    account = user(admin, user_id)
+    attributes = dict(account.get("attributes") or {}) | {"mobile": [mobile]}
+    guarded(admin.update_user, account["id"], account | {"attributes": attributes})

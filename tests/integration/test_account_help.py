@@ -136,3 +136,36 @@ def test_set_password_mail_sends_keycloaks_mail(portal, world, mail_sink):
     assert "/login-actions/action-token" in message["text"]
     assert superuser.post(f"/account-help/{accounts['manager-b'].user_id}/set-password-mail",
                           data={"csrf_token": _csrf(page)}).status_code == 404
+
+
+def test_staff_correct_the_dossier_mobile_number_and_keycloak_follows(portal, world, caplog):
+    ids, accounts = world
+    target = accounts["employee-b1"]
+    staff = _client(portal, accounts["staff-b"], roles=["staff"])
+    page = staff.get(f"/account-help/{target.user_id}").get_data(as_text=True)
+    assert 'id="mobile-form"' in page
+
+    wrong = staff.post(f"/account-help/{target.user_id}/mobile", data={"csrf_token": _csrf(page), "mobile": "0612"})
+    assert wrong.status_code == 400 and "Vul een geldig mobiel nummer in" in wrong.get_data(as_text=True)
+
+    with caplog.at_level(logging.INFO, logger="arbo.security"):
+        done = staff.post(f"/account-help/{target.user_id}/mobile",
+                          data={"csrf_token": _csrf(page), "mobile": "06 87654321"})
+    assert done.status_code == 302
+    assert portal.admin.get_user(target.user_id)["attributes"]["mobile"] == ["+31687654321"]
+    assert portal.admin.get_user(target.user_id)["email"] == target.email  # nothing else lost
+    from app.extensions import db
+    from app.models import Employee
+
+    with portal.app.app_context():
+        employee = db.session.scalar(db.select(Employee).where(Employee.keycloak_user_id == target.user_id))
+        assert employee.mobile == "+31687654321"
+    assert any(getattr(r, "fields", {}).get("event") == "account-help.mobile-corrected" for r in caplog.records)
+
+    # a superuser helps with sign-in, but the dossier is the arbodienst's: no form, and a forged post is a 404
+    org_a = ids.org_ids["a"]
+    superuser = _client(portal, accounts["superuser-a"], employers={org_a: ["manager", "superuser"]}, acting_for=org_a)
+    own = superuser.get(f"/account-help/{accounts['employee-a1'].user_id}").get_data(as_text=True)
+    assert 'id="mobile-form"' not in own
+    assert superuser.post(f"/account-help/{accounts['employee-a1'].user_id}/mobile",
+                          data={"csrf_token": _csrf(own), "mobile": "0611111111"}).status_code == 404

@@ -210,6 +210,10 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
         // Replace, not add: the proven phone is the only second factor; old app and phone codes stop working.
         SecondFactors.removeAllExcept(user, created.getId());
         SecondFactors.askFirst(user, created.getId());
+        if (dossierMobile(user).isEmpty()) {
+            // proven by the code just now: it becomes the dossier's number (the portal copies it at sign-in)
+            user.setSingleAttribute(MOBILE_ATTRIBUTE, phone);
+        }
         context.getEvent().detail("arbo_2fa_method", METHOD_SMS);
         if (recoveryCodesWanted(context)) {
             queueRecoveryCodes(context);
