@@ -101,6 +101,8 @@ def login(page, app_url: str, account: Account) -> None:
     elif page.locator("#otp").count():
         page.fill("#otp", account.fresh_code())
         submit(page, "#kc-login")
+        # an account on the app only whose app predates recovery codes is asked to keep them now
+        save_recovery_codes(page, account)
 
 
 def submit(page, selector: str) -> None:
