@@ -55,8 +55,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     portal_admin.init_app(app)  # the portal's own admin client, never the provisioner's
 
-    from app import (auth, cases, dashboard, documents, dossier, health, i18n, invitations, migrate, security, staff,
-                     user_settings)
+    from app import (account_help, auth, cases, dashboard, documents, dossier, health, i18n, invitations, migrate,
+                     security, staff, user_settings)
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
@@ -67,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(documents.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(user_settings.bp)
+    app.register_blueprint(account_help.bp)
     i18n.init_app(app)
     if settings.bench_routes:
         from bench import routes as bench_routes  # a baseline route for bench/bench_portal.py; BENCH=1 only

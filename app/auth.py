@@ -182,7 +182,7 @@ def roles_required(*roles: str):
 
 
 # application-initiated actions the portal starts from Mijn instellingen (templates/user_settings)
-APPLICATION_ACTIONS = frozenset({"arbo-choose-2fa", "CONFIGURE_TOTP", "UPDATE_PASSWORD"})
+APPLICATION_ACTIONS = frozenset({"arbo-choose-2fa", "CONFIGURE_TOTP", "UPDATE_PASSWORD", "CONFIGURE_RECOVERY_AUTHN_CODES"})
 
 
 @bp.route("/login")
@@ -236,6 +236,9 @@ def callback():
     session["refreshed_at"] = time.time()
     security_log.event("sign-in", actor=user["sub"], target=user["sid"], employer=_employers(user))
     pending_mail.send_pending(user["sub"])  # new-document mails that waited for the account (app.pending_mail)
+    from app import dossier_mobile  # the number proven at SMS setup, into the dossier
+
+    dossier_mobile.fill_from_keycloak(user["sub"])
     return redirect(safe_next(next_url))
 
 

@@ -203,7 +203,7 @@ def finish_keycloak_login(page, account, app_url: str) -> None:
     import base64
     import time
 
-    from tests.support import submit
+    from tests.support import save_recovery_codes, submit
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -219,6 +219,8 @@ def finish_keycloak_login(page, account, app_url: str) -> None:
             page.fill("#totp", account.fresh_code())
             page.fill("#userLabel", "Telefoon")
             submit(page, "#saveTOTPBtn")
+        elif save_recovery_codes(page, account):
+            pass
         elif page.locator("#otp").count():
             page.fill("#otp", account.fresh_code())
             submit(page, "#kc-login")

@@ -72,6 +72,7 @@ class Account:
     password: str
     user_id: str
     totp_secret: str | None = None
+    recovery_codes: list[str] | None = None  # shown once at setup; each works once
     last_step: int = -1  # the last 30-second TOTP step used: Keycloak refuses a code used twice
 
     def fresh_code(self) -> str:
@@ -100,6 +101,8 @@ def login(page, app_url: str, account: Account) -> None:
     elif page.locator("#otp").count():
         page.fill("#otp", account.fresh_code())
         submit(page, "#kc-login")
+        # an account on the app only whose app predates recovery codes is asked to keep them now
+        save_recovery_codes(page, account)
 
 
 def submit(page, selector: str) -> None:
@@ -120,6 +123,18 @@ def set_up_totp(page, account: Account, device: str = "Telefoon", manual_key: bo
     page.fill("#totp", account.fresh_code())
     page.fill("#userLabel", device)
     submit(page, "#saveTOTPBtn")
+    save_recovery_codes(page, account)
+
+
+def save_recovery_codes(page, account: Account) -> bool:
+    """On Keycloak's recovery-code page (required after the app for managers, staff and physicians):
+    keep the codes as a person would on paper, confirm and go on. False when the page is not shown."""
+    if not page.locator("#kc-recovery-codes-list").count():
+        return False
+    account.recovery_codes = [text.strip() for text in page.locator("#kc-recovery-codes-list li").all_inner_texts()]
+    page.check("#kcRecoveryCodesConfirmationCheck")
+    submit(page, "#saveRecoveryAuthnCodesBtn")
+    return True
 
 
 AXE_SCRIPT = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"

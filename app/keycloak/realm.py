@@ -11,7 +11,7 @@ from pathlib import Path
 from keycloak import KeycloakAdmin
 
 from app.config import ROOT
-from app.keycloak import rest
+from app.keycloak import realm_steps, rest
 from app.keycloak.client import for_realm
 from app.keycloak.errors import KeycloakAdminError, guarded
 from app.keycloak.ids import checked_id
@@ -132,6 +132,7 @@ def realm_changes(admin: KeycloakAdmin, desired: dict, served: dict | None) -> l
                         changes.append((f"client.portal.protocolMapper.{mapper['name']}", None,
                                         mapper.get("protocolMapper")))
     changes += single_factor_changes(admin, desired, served)
+    changes += realm_steps.step_changes(admin, desired)  # sign-in steps and required actions added to the export later
     return changes
 
 
@@ -179,6 +180,7 @@ def apply_realm_changes(admin: KeycloakAdmin, desired: dict, changes: list[tuple
                 mapper = {k: v for k, v in mappers[key.split(".", 3)[3]].items() if k != "id"}
                 guarded(admin.add_mapper_to_client, served["id"], mapper)
     apply_single_factor_changes(admin, changes)
+    realm_steps.apply(admin, desired, changes)
 
 
 def set_realm_text(admin: KeycloakAdmin, locale: str, key: str, value: str) -> None:

@@ -5,9 +5,10 @@
 <#import "arbo-password-rules.ftl" as passwordRules>
 <#import "arbo-link-expired.ftl" as linkExpired>
 <#import "arbo-support.ftl" as support>
+<#import "arbo-recovery.ftl" as recovery>
 <#-- Arbo: copy of keycloak.v2 template.ftl (26.7.3). Changes, all marked "Arbo:":
      brand colours in <head>, brand logo + name in the header, password rules before
-     the form, what-to-do help under expired-link errors, and the support contact. -->
+     the form, what-to-do help under expired-link errors, the recovery-code link and the support contact. -->
 <#macro username>
   <#assign label>
     <#if !realm.loginWithEmailAllowed>${msg("username")}<#elseif !realm.registrationEmailAsUsername>${msg("usernameOrEmail")}<#else>${msg("email")}</#if>
@@ -266,6 +267,9 @@
 
         <#-- Arbo: an expired or used link says what to do next -->
         <@linkExpired.help/>
+
+        <#-- Arbo: lost phone - sign in with a recovery code instead -->
+        <@recovery.link/>
 
         <#-- Arbo: who to contact when signing in fails, and help for a first sign-in -->
         <@support.help/>

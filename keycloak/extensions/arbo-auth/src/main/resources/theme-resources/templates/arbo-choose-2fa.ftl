@@ -22,6 +22,15 @@
                     <p class="${properties.kcFormHelperTextClass!}">${msg("arbo-choose-app-help")}</p>
                 </div>
             </div>
+            <#if recoveryOptional!false>
+                <div class="${properties.kcFormGroupClass!} ${properties.kcCheckboxClass!}">
+                    <label for="arbo-recovery-codes">
+                        <input id="arbo-recovery-codes" name="recovery" type="checkbox" value="on"/>
+                        ${msg("arbo-choose-recovery")}
+                    </label>
+                    <p class="${properties.kcFormHelperTextClass!}">${msg("arbo-choose-recovery-help")}</p>
+                </div>
+            </#if>
             <#if (currentMethod!'') != ''>
                 <p id="arbo-current-method">${msg("arbo-choose-current", msg("arbo-method-" + currentMethod))}</p>
             </#if>

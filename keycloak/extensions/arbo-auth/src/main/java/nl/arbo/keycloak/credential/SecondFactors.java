@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.models.credential.PasswordCredentialModel;
 
 /** What second factors a user has, and removing the ones replaced by a new one. */
 public final class SecondFactors {
@@ -20,6 +21,13 @@ public final class SecondFactors {
 
     public static boolean hasSms(UserModel user) {
         return smsCredential(user).isPresent();
+    }
+
+    /** Keycloak's recovery authentication codes (RecoveryAuthnCodesCredentialModel.TYPE). */
+    public static final String RECOVERY_CODES_TYPE = "recovery-authn-codes";
+
+    public static boolean hasRecoveryCodes(UserModel user) {
+        return user.credentialManager().getStoredCredentialsByTypeStream(RECOVERY_CODES_TYPE).findAny().isPresent();
     }
 
     public static boolean hasAny(UserModel user) {
@@ -36,6 +44,18 @@ public final class SecondFactors {
         return user.credentialManager().getStoredCredentialsStream()
                 .filter(c -> SecondFactorReplacement.SECOND_FACTOR_TYPES.contains(c.getType()))
                 .collect(Collectors.toList());
+    }
+
+    /**
+     * Makes a newly set-up second factor the one Keycloak asks for first. Keycloak offers the
+     * alternative whose credential comes first in the user's stored order; a new credential is
+     * appended last, so after replacing the app or phone the recovery codes (made earlier) would
+     * otherwise be asked for instead of the new app or SMS code. Placed right after the password.
+     */
+    public static void askFirst(UserModel user, String credentialId) {
+        String password = user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE)
+                .map(CredentialModel::getId).findFirst().orElse(null);
+        user.credentialManager().moveStoredCredentialTo(credentialId, password);
     }
 
     /**

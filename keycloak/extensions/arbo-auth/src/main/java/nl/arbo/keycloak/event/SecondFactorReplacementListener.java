@@ -48,6 +48,7 @@ public class SecondFactorReplacementListener implements EventListenerProvider {
             return;
         }
         int removed = SecondFactors.removeAllExcept(user, newest.get().getId());
+        SecondFactors.askFirst(user, newest.get().getId());
         if (removed > 0) {
             LOG.infof("Replaced second factor of user %s in realm %s: kept OTP credential %s, removed %d older OTP/SMS credential(s)",
                     user.getId(), realm.getName(), newest.get().getId(), removed);

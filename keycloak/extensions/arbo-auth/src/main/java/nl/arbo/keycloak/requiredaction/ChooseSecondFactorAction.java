@@ -1,6 +1,8 @@
 package nl.arbo.keycloak.requiredaction;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Optional;
 
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -12,6 +14,7 @@ import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.GroupModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.models.RoleModel;
@@ -56,8 +59,12 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
     /** Keycloak's own "configure authenticator app" required action, run after this one for the app. */
     public static final String CONFIGURE_TOTP = UserModel.RequiredAction.CONFIGURE_TOTP.name();
 
+    /** Keycloak's own "recovery authentication codes" action, queued after the second factor is set up. */
+    public static final String CONFIGURE_RECOVERY_CODES = "CONFIGURE_RECOVERY_AUTHN_CODES";
+
     static final String NOTE_METHOD = "arbo-2fa-setup.method";
     static final String NOTE_PHONE = "arbo-2fa-setup.phone";
+    static final String NOTE_RECOVERY = "arbo-2fa-setup.recovery-codes";
     static final String SMS_PREFIX = "arbo-2fa-setup.sms";
     static final String METHOD_SMS = "sms";
     static final String METHOD_APP = "app";
@@ -79,6 +86,9 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
         // Not when the app setup is already queued: that action is the chosen second factor.
         if (!SecondFactors.hasAny(context.getUser()) && !appSetupPending(context)) {
             context.getAuthenticationSession().addRequiredAction(ChooseSecondFactorActionFactory.PROVIDER_ID);
+        } else if (SecondFactors.hasAny(context.getUser()) && recoveryCodesRequired(context)) {
+            // a manager who set up the app before recovery codes existed gets them at the next sign-in
+            queueRecoveryCodes(context);
         }
     }
 
@@ -123,6 +133,9 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
     }
 
     private void choose(RequiredActionContext context, String chosen) {
+        if ("on".equals(context.getHttpRequest().getDecodedFormParameters().getFirst("recovery"))) {
+            context.getAuthenticationSession().setAuthNote(NOTE_RECOVERY, "on");
+        }
         String method = appOnly(context) ? METHOD_APP : chosen;
         if (METHOD_APP.equals(method)) {
             handOverToApp(context);
@@ -196,7 +209,15 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
         CredentialModel created = provider.createCredential(realm, user, SmsCredentialModel.forPhone(phone));
         // Replace, not add: the proven phone is the only second factor; old app and phone codes stop working.
         SecondFactors.removeAllExcept(user, created.getId());
+        SecondFactors.askFirst(user, created.getId());
+        if (dossierMobile(user).isEmpty()) {
+            // proven by the code just now: it becomes the dossier's number (the portal copies it at sign-in)
+            user.setSingleAttribute(MOBILE_ATTRIBUTE, phone);
+        }
         context.getEvent().detail("arbo_2fa_method", METHOD_SMS);
+        if (recoveryCodesWanted(context)) {
+            queueRecoveryCodes(context);
+        }
         clearNotes(context);
         context.success();
     }
@@ -216,8 +237,13 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
                     .createErrorPage(Response.Status.INTERNAL_SERVER_ERROR));
             return;
         }
+        boolean recovery = recoveryCodesWanted(context);
         clearNotes(context);
         context.getAuthenticationSession().addRequiredAction(CONFIGURE_TOTP);
+        if (recovery) {
+            // runs after CONFIGURE_TOTP (higher priority number in realm-export.json)
+            queueRecoveryCodes(context);
+        }
         context.getEvent().detail("arbo_2fa_method", METHOD_APP);
         context.success();
     }
@@ -228,8 +254,35 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
                 || context.getUser().getRequiredActionsStream().anyMatch(CONFIGURE_TOTP::equals);
     }
 
+    /** Required for managers and everyone on the app only; chosen on the first page by an employee. */
+    private boolean recoveryCodesWanted(RequiredActionContext context) {
+        return recoveryCodesRequired(context)
+                || "on".equals(context.getAuthenticationSession().getAuthNote(NOTE_RECOVERY));
+    }
+
+    private boolean recoveryCodesRequired(RequiredActionContext context) {
+        RealmModel realm = context.getRealm();
+        UserModel user = context.getUser();
+        List<String> groups = user.getGroupsStream().map(GroupModel::getName).collect(Collectors.toList());
+        return methodPolicy.recoveryCodesRequired(roleName -> {
+            RoleModel role = realm.getRole(roleName);
+            return role != null && user.hasRole(role);
+        }, groups);
+    }
+
+    /** Queues Keycloak's recovery-code setup unless the user has codes or the realm lacks the action. */
+    private static void queueRecoveryCodes(RequiredActionContext context) {
+        RequiredActionProviderModel action = context.getRealm().getRequiredActionProviderByAlias(CONFIGURE_RECOVERY_CODES);
+        if (action == null || !action.isEnabled() || SecondFactors.hasRecoveryCodes(context.getUser())) {
+            return;
+        }
+        context.getAuthenticationSession().addRequiredAction(CONFIGURE_RECOVERY_CODES);
+    }
+
     private LoginFormsProvider choiceForm(RequiredActionContext context) {
         return context.form()
+                .setAttribute("recoveryOptional", !recoveryCodesRequired(context)
+                        && !SecondFactors.hasRecoveryCodes(context.getUser()))
                 .setAttribute("currentMethod", SecondFactors.hasSms(context.getUser()) ? METHOD_SMS
                         : SecondFactors.hasOtp(context.getUser()) ? METHOD_APP : "");
     }
@@ -286,6 +339,7 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         authSession.removeAuthNote(NOTE_METHOD);
         authSession.removeAuthNote(NOTE_PHONE);
+        authSession.removeAuthNote(NOTE_RECOVERY);
         // The send counter stays: going back and forth must not reset the SMS limit.
         new SmsCodeChallenge(NoteStore.authNotes(authSession), SMS_PREFIX,
                 SmsCodePolicy.DEFAULT, Clock.systemUTC(), new CodeGenerator()).voidCode();

@@ -1,6 +1,7 @@
 package nl.arbo.keycloak.requiredaction;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -18,6 +19,19 @@ public record MethodPolicy(List<String> choiceRoles) {
 
     public boolean appOnly(Predicate<String> hasRealmRole) {
         return choiceRoles.stream().noneMatch(hasRealmRole);
+    }
+
+    /** Employer roles are realm groups /werkgevers/<organization id>/manager|superuser (see app/keycloak_admin.py). */
+    public static final List<String> EMPLOYER_ROLE_GROUPS = List.of("manager", "superuser");
+
+    /**
+     * Recovery codes (the way back in after losing the phone) are required for everyone who must
+     * use the app, and for managers and superusers of an employer even when they may also choose
+     * SMS as an employee: losing their phone would otherwise lock an employer out of its overview.
+     * For the rest (employees) they are offered, not required.
+     */
+    public boolean recoveryCodesRequired(Predicate<String> hasRealmRole, Collection<String> groupNames) {
+        return appOnly(hasRealmRole) || groupNames.stream().anyMatch(EMPLOYER_ROLE_GROUPS::contains);
     }
 
     /** A comma-separated role list; null or blank keeps the default. */

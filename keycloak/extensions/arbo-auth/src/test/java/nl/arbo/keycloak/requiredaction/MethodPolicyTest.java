@@ -41,4 +41,17 @@ class MethodPolicyTest {
         assertFalse(appOnly(p, "staff"));
         assertEquals(MethodPolicy.DEFAULT, MethodPolicy.parse(" "));
     }
+
+    @Test
+    void recoveryCodesAreRequiredForManagersSuperusersAndEveryoneOnTheAppOnly() {
+        assertTrue(MethodPolicy.DEFAULT.recoveryCodesRequired(Set.of("staff")::contains, List.of()));
+        assertTrue(MethodPolicy.DEFAULT.recoveryCodesRequired(Set.of()::contains, List.of("manager")));
+        assertTrue(MethodPolicy.DEFAULT.recoveryCodesRequired(Set.of("employee")::contains, List.of("superuser")));
+    }
+
+    @Test
+    void recoveryCodesAreOptionalForEmployees() {
+        assertFalse(MethodPolicy.DEFAULT.recoveryCodesRequired(Set.of("employee")::contains, List.of()));
+        assertFalse(MethodPolicy.DEFAULT.recoveryCodesRequired(Set.of("employee")::contains, List.of("werkgevers")));
+    }
 }

@@ -1,0 +1,85 @@
+"""Sign-in steps and required actions that `provision realm` adds to a realm imported earlier.
+
+Keycloak's realm update does not touch authentication flows or required actions, so a step added
+to realm-export.json later (the recovery-code form in the 2FA sub-flow, passkeys) or a required
+action added later (CONFIGURE_RECOVERY_AUTHN_CODES, webauthn-register) would exist only in realms
+created after the change. realm_changes() in app/keycloak_admin.py asks step_changes() for what is
+missing and apply_realm_changes() hands the same list to apply(); both are (what, served, desired)
+entries like every other realm change, so `--dry-run` lists them too.
+
+Only missing things are added, never removed or reordered: a step someone disabled on purpose in
+the admin console is left alone, and a new step lands last in its sub-flow (realm-export.json lists
+new steps last for the same reason).
+"""
+
+from __future__ import annotations
+
+from keycloak import KeycloakAdmin
+from keycloak.exceptions import KeycloakGetError
+
+from app.keycloak.errors import guarded
+from app.keycloak.rest import call as _raw
+
+STEP = "flowStep."
+ACTION = "requiredActionSetup."  # not "requiredAction.": single_factor_changes() owns that prefix
+
+
+def _served_steps(admin: KeycloakAdmin, alias: str) -> set[str] | None:
+    """Authenticators directly in the flow (sub-flows' own steps excluded); None: no such flow."""
+    try:
+        executions = guarded(admin.get_authentication_flow_executions, alias)
+    except KeycloakGetError as exc:
+        if exc.response_code == 404:
+            return None
+        raise
+    return {e.get("providerId") for e in executions if e.get("level", 0) == 0 and not e.get("authenticationFlow")}
+
+
+def step_changes(admin: KeycloakAdmin, desired: dict) -> list[tuple[str, object, object]]:
+    changes: list[tuple[str, object, object]] = []
+    for flow in desired.get("authenticationFlows", []):
+        wanted = [s for s in flow["authenticationExecutions"]
+                  if not s.get("authenticatorFlow") and not s.get("authenticatorConfig")]
+        if not wanted:
+            continue
+        served = _served_steps(admin, flow["alias"])
+        if served is None:
+            continue  # a flow the realm lacks entirely is created with the realm only (or single_factor_changes)
+        for step in wanted:
+            if step["authenticator"] not in served:
+                changes.append((f"{STEP}{flow['alias']}.{step['authenticator']}", None, step["requirement"]))
+    served_actions = {a["alias"]: a for a in guarded(admin.get_required_actions)}
+    for action in desired.get("requiredActions", []):
+        if not action.get("enabled"):
+            continue
+        served = served_actions.get(action["alias"])
+        if served is None:
+            changes.append((f"{ACTION}{action['alias']}", None, "enabled"))
+        elif not served.get("enabled"):
+            changes.append((f"{ACTION}{action['alias']}", "disabled", "enabled"))
+    return changes
+
+
+def apply(admin: KeycloakAdmin, desired: dict, changes: list[tuple[str, object, object]]) -> None:
+    """Add the missing steps (with their requirement) and register or enable the missing actions."""
+    for key, _, requirement in changes:
+        if not key.startswith(STEP):
+            continue
+        alias, authenticator = key[len(STEP):].rsplit(".", 1)
+        guarded(admin.create_authentication_flow_execution, {"provider": authenticator}, alias)
+        added = [e for e in guarded(admin.get_authentication_flow_executions, alias)
+                 if e.get("providerId") == authenticator and e.get("level", 0) == 0][-1]
+        guarded(admin.update_authentication_flow_executions, added | {"requirement": requirement}, alias)
+    wanted = {a["alias"]: a for a in desired.get("requiredActions", [])}
+    for key, served, _ in changes:
+        if not key.startswith(ACTION):
+            continue
+        action = wanted[key[len(ACTION):]]
+        if served is None:
+            _raw(admin, "POST_JSON", "authentication/register-required-action",
+                 form={"providerId": action["providerId"], "name": action["name"]},
+                 what=f"required action {action['alias']}")
+        current = guarded(admin.get_required_action_by_alias, action["alias"]) or {}
+        config = (current.get("config") or {}) | (action.get("config") or {})
+        guarded(admin.update_required_action, action["alias"],
+                current | {"enabled": True, "priority": action.get("priority", current.get("priority")), "config": config})
