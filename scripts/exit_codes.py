@@ -119,7 +119,12 @@ def explain(exc: BaseException, keycloak_url: str = "", timeout: float | None = 
     if isinstance(exc, ka.NotFound):
         return EXIT_BAD_INPUT, f"niet gevonden: {plain(str(exc))}"
     if isinstance(exc, ka.KeycloakAdminError):
-        return EXIT_PARTIAL, plain(str(exc))
+        # app.keycloak_admin's raw calls say "<what>: Keycloak answered <status>: <message>"
+        answered = re.search(r"Keycloak answered (\d{3})", str(exc))
+        status = int(answered.group(1)) if answered else None
+        code = {400: EXIT_BAD_INPUT, 404: EXIT_BAD_INPUT, 409: EXIT_CONFLICT, 502: EXIT_UNREACHABLE,
+                503: EXIT_UNREACHABLE, 504: EXIT_UNREACHABLE}.get(status, EXIT_PARTIAL)
+        return code, plain(str(exc))
     if isinstance(exc, KeycloakError):
         return _keycloak_answer(exc, where)
     return EXIT_PARTIAL, (f"onverwachte fout ({type(exc).__name__}); er is mogelijk niet alles gedaan: draai "
