@@ -115,7 +115,8 @@ def import_employee(admin: KeycloakAdmin, employer_id: str, row, *, client_id: s
         _call(admin.organization_user_add, user_id=user_id, organization_id=employer_id)
         finished.append("lidmaatschap")
     has_password = any(c.get("type") == "password" for c in credentials)
-    if not has_password and WELCOME_MARK not in (account.get("requiredActions") or []) and not note:
+    # no password and no sent welcome mail: the account cannot be used yet, whichever run made it
+    if not has_password and WELCOME_MARK not in (account.get("requiredActions") or []):
         if not dry_run:
             _send_welcome(admin, user_id, row.email, client_id, redirect_uri, created)
         finished.append("welkomstmail")
@@ -124,10 +125,12 @@ def import_employee(admin: KeycloakAdmin, employer_id: str, row, *, client_id: s
     would = "would " if dry_run else ""
     if note:
         return f"{would}add ({note})" if finished and dry_run else (f"added ({note})" if finished else f"unchanged ({note})")
+    differences = "; ".join(name_differences(account, row.first_name, row.last_name))
+    differences = f"; naam verschilt: {differences} (Keycloak niet aangepast)" if differences else ""
     if finished:
-        return f"{would}complete (af te maken: {', '.join(finished)})" if dry_run else \
-            f"completed (afgemaakt: {', '.join(finished)})"
-    return "unchanged (account bestond al)"
+        return f"{would}complete (af te maken: {', '.join(finished)}{differences})" if dry_run else \
+            f"completed (afgemaakt: {', '.join(finished)}{differences})"
+    return f"unchanged (account bestond al{differences})"
 
 
 def _send_welcome(admin: KeycloakAdmin, user_id: str, email: str, client_id, redirect_uri, created: bool) -> None:
