@@ -23,7 +23,7 @@ import os
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from rich.console import Console
@@ -33,14 +33,18 @@ from rich.table import Table
 
 from keycloak.exceptions import KeycloakConnectionError, KeycloakError
 
+from app import employee_records, employer_records, kc_employers, kc_professionals, professional_records
 from app import keycloak_admin as ka
 from app import validation
 from app.config import load_settings
+from app.extensions import db
+from app.models import Employer
 from scripts import exit_codes, import_resume
 # exit codes and the one error boundary (one sentence, no traceback, no raw JSON/HTML): scripts/exit_codes.py
 from scripts.exit_codes import (EXIT_BAD_INPUT, EXIT_CODES_HELP, EXIT_CONFLICT, EXIT_MAIL, EXIT_OK,  # noqa: F401
                                 EXIT_PARTIAL, EXIT_REFUSED, EXIT_UNREACHABLE, NotKeycloak, Usage)
 from scripts import provisioning_rows as rows
+from scripts.portal_db import portal_records
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -154,10 +158,39 @@ def cmd_employer_create(args) -> int:
     admin = _admin(args)
     existing = ka.guarded(ka.find_organization, admin, args.name)
     organization_id = ka.guarded(ka.ensure_organization, admin, args.name, args.domain.lower())
+    # the portal's employer record, bound to the organization id (re-running binds a record made before)
+    alias = (existing or {}).get("alias") or ka._alias(args.name)
+    with portal_records():
+        portal, _changes = employer_records.sync_employer(organization_id, args.name, alias)
     if args.json:
-        _print_json({"id": organization_id, "name": args.name, "created": existing is None})
+        _print_json({"id": organization_id, "name": args.name, "created": existing is None, "portal": portal})
     else:
-        console.print(f"Werkgever {escape(args.name)}: {'bestond al' if existing else 'aangemaakt'} ({organization_id}).")
+        console.print(f"Werkgever {escape(args.name)}: {'bestond al' if existing else 'aangemaakt'} ({organization_id}); "
+                      f"portaal: {_PORTAL_OUTCOME[portal]}.")
+    return EXIT_OK
+
+
+_PORTAL_OUTCOME = {"created": "werkgever aangemaakt", "updated": "werkgever bijgewerkt",
+                   "unchanged": "werkgever bestond al"}
+
+
+def cmd_employer_rename(args) -> int:
+    if rows.check_name(args.new_name, "nieuwe naam"):
+        raise Usage(rows.check_name(args.new_name, "nieuwe naam"))
+    admin = _admin(args)
+    employer = _employer(admin, args.name)
+    try:
+        renamed = kc_employers.rename_organization(admin, employer["id"], args.new_name)
+    except kc_employers.EmployerExists as exc:
+        errors.print(f"fout: {escape(str(exc))}")
+        return EXIT_CONFLICT
+    with portal_records():  # the same record, found by the organization id: every binding stays
+        employer_records.sync_employer(employer["id"], args.new_name, employer.get("alias") or None)
+    if renamed:
+        console.print(f"Werkgever {escape(employer['name'])} heet nu {escape(args.new_name)} ({employer['id']}); "
+                      "rollen, medewerkers en dossiers blijven gekoppeld.")
+    else:
+        console.print(f"Werkgever {escape(args.new_name)} had die naam al; niets gewijzigd.")
     return EXIT_OK
 
 
@@ -183,8 +216,12 @@ def cmd_invite(args) -> int:
     problems = rows.check_person(email, args.first_name.strip(), args.last_name.strip())
     if problems:
         raise Usage("; ".join(problems))
+    if args.role in kc_professionals.PROFESSIONAL_ROLES:
+        return _invite_professional(args, email)
+    if len(args.employer) != 1:
+        raise Usage(f"een {args.role} hoort bij precies één werkgever: geef --employer één keer")
     admin = _admin(args)
-    employer = _employer(admin, args.employer)
+    employer = _employer(admin, args.employer[0])
     # an existing account: say where it already is and how its names differ, and go on only with the flag
     account, note = ka.guarded(ka.find_user_by_email, admin, email), ""
     if account:
@@ -203,6 +240,46 @@ def cmd_invite(args) -> int:
     console.print(f"Uitnodiging verstuurd aan {escape(email)} voor {escape(employer['name'])} als {args.role} "
                   "(link 3 dagen geldig).")
     return EXIT_OK
+
+
+def _invite_professional(args, email: str) -> int:
+    """A company doctor or staff member: an account with that realm role, the execute-actions e-mail as
+    the invitation (link 3 days), and the employers they serve as ProfessionalAssignment rows."""
+    admin = _admin(args)
+    organizations = [_employer(admin, name) for name in args.employer]  # every name checked before any change
+    client_id, redirect_uri = _portal_client(admin)
+    user_id, outcome = kc_professionals.ensure_professional(
+        admin, email=email, first_name=args.first_name.strip(), last_name=args.last_name.strip(), role=args.role,
+        existing_account=args.existing_account, client_id=client_id, redirect_uri=redirect_uri)
+    with portal_records():
+        employers = [_portal_employer(organization, dry_run=False) for organization in organizations]
+        added = professional_records.assign(user_id, employers)
+        serves = [e.name for e in professional_records.served(user_id)]
+    role = _ROLE_NAMES[args.role]
+    if outcome == "invited":
+        console.print(f"Uitnodiging verstuurd aan {escape(email)} als {role} (link 3 dagen geldig; bij de eerste keer "
+                      "inloggen stelt u een authenticator-app in).")
+    elif outcome == "role added":
+        console.print(f"Let op: bestaand account {escape(email)} is nu ook {role} (--existing-account).")
+    else:
+        console.print(f"{escape(email)} is al {role}; geen nieuwe uitnodiging verstuurd.")
+    console.print(f"Werkgevers die {escape(email)} bedient: {escape(', '.join(serves))}"
+                  + (f" (nieuw: {escape(', '.join(e.name for e in added))})." if added else "."))
+    return EXIT_OK
+
+
+_ROLE_NAMES = {"physician": "bedrijfsarts", "staff": "medewerker van de arbodienst"}
+
+
+def _portal_client(admin) -> tuple[str | None, str | None]:
+    """The portal client and its base URL, where the e-mail's link returns after the password is set
+    (None, None: Keycloak's own account page, when the provisioning account may not view clients)."""
+    try:
+        portal = next((c for c in ka.guarded(admin.get_clients) if c["clientId"] == load_settings().portal_client_id),
+                      None)
+    except KeycloakError:
+        portal = None
+    return (portal["clientId"], portal["baseUrl"]) if portal and portal.get("baseUrl") else (None, None)
 
 
 def cmd_invitations_list(args) -> int:
@@ -302,11 +379,33 @@ def cmd_roles_prune(args) -> int:
 
 
 def cmd_employer_delete(args) -> int:
+    """Remove the employer from Keycloak (organization and roles); in the portal it is archived: its
+    dossiers are kept for the legal retention time, never silently deleted. Needs a confirmation."""
     admin = _admin(args)
     employer = _employer(admin, args.name)
+    with portal_records():
+        record = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == employer["id"]))
+        dossiers = employer_records.dossier_count(record)
+    what = (f"Werkgever {employer['name']} wordt uit Keycloak verwijderd: niemand kan er nog namens inloggen en "
+            f"alle rollen daar vervallen. De {dossiers} dossier(s) in het portaal worden gearchiveerd en "
+            f"{employer_records.RETENTION_YEARS} jaar bewaard (WGBO); er wordt niets verwijderd.")
+    if not args.yes and not _confirmed(what):
+        errors.print(f"{escape(what)}\nNiets gewijzigd: bevestig met --yes.")
+        return EXIT_BAD_INPUT
+    with portal_records():  # archived first: a failure below leaves an archived record, never a lost one
+        employer_records.archive_employer(employer["id"])
     ka.delete_employer(admin, employer["id"])
-    console.print(f"Werkgever {escape(employer['name'])} ({employer['id']}) en zijn rollen verwijderd.")
+    console.print(f"Werkgever {escape(employer['name'])} ({employer['id']}) en zijn rollen verwijderd; "
+                  f"{dossiers} dossier(s) gearchiveerd, {employer_records.RETENTION_YEARS} jaar bewaard.")
     return EXIT_OK
+
+
+def _confirmed(what: str) -> bool:
+    """Ask on a terminal; anything else (a script, a pipe) must pass --yes."""
+    if not sys.stdin.isatty():
+        return False
+    console.print(escape(what))
+    return input("Doorgaan? Typ 'ja': ").strip().lower() == "ja"
 
 
 def cmd_roles_migrate(args) -> int:
@@ -397,6 +496,8 @@ def cmd_import(args) -> int:
 
         def one(row: rows.Row) -> str:
             employer_id = by_name[row.employer.lower()]["id"]
+            if _is_leaver(row):  # no account and no welcome mail for someone who has left
+                return _leaver(admin, row)
             if args.dry_run:
                 return _planned(admin, employer_id, row, args.existing_account, employer_names)
             return _import_row(admin, employer_id, row, client_id, redirect_uri, args.existing_account, employer_names)
@@ -414,26 +515,153 @@ def cmd_import(args) -> int:
                 except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
                     failed.append(rows.Rejected(row.line, row.email, exit_codes.explain(exc)[1]))
                 progress.advance(task)
+    dossiers = _import_dossiers(admin, parsed, by_name, outcomes, failed, args)
     counts: dict[str, int] = {}
     for outcome in outcomes.values():
         key = outcome.split(" (")[0]
         counts[key] = counts.get(key, 0) + 1
     summary = {"rows": len(parsed.rows) + len(parsed.rejected), "empty_lines": parsed.empty_lines,
-               "rejected": len(parsed.rejected), "failed": len(failed), **counts, "dry_run": args.dry_run}
+               "rejected": len(parsed.rejected), "failed": len(failed), **counts, **dossiers["counts"],
+               "dry_run": args.dry_run}
     report = {"summary": summary,
               "rejected": [asdict(r) for r in sorted(parsed.rejected, key=lambda r: r.line)],
               "failed": [asdict(r) for r in sorted(failed, key=lambda r: r.line)],
-              "done": [{"line": line, "outcome": outcome} for line, outcome in sorted(outcomes.items())]}
+              "done": [{"line": line, "outcome": outcome} for line, outcome in sorted(outcomes.items())],
+              "dossiers": dossiers["dossiers"], "marked_left": dossiers["marked_left"],
+              "mark_missing_refused": dossiers.get("mark_missing_refused", "")}
     if args.json:
         _print_json(report)
     else:
         _print_problems("Afgewezen regels (niets mee gedaan)", parsed.rejected)
         _print_problems("Mislukte regels (opnieuw draaien maakt af wat begonnen is)", failed)
+        _print_dossiers(dossiers, args.dry_run)
         console.print("Samenvatting: " + ", ".join(f"{k}={v}" for k, v in summary.items()))
     if unreachable:
         errors.print("Keycloak was onbereikbaar; draai de import opnieuw zodra Keycloak weer werkt.")
         return EXIT_UNREACHABLE
     return EXIT_PARTIAL if parsed.rejected or failed else EXIT_OK
+
+
+def cmd_cases_import(args) -> int:
+    from scripts import case_import  # the portal database, not Keycloak (issue 12.2)
+
+    return case_import.run(args.file, dry_run=args.dry_run, as_json=args.json, console=console, errors=errors)
+
+
+def _is_leaver(row: rows.Row) -> bool:
+    return row.role == "employee" and bool(row.end_date) and row.end_date <= date.today().isoformat()
+
+
+def _leaver(admin, row: rows.Row) -> str:
+    """A leaver keeps their account if they have one; none is made (and no welcome mail sent)."""
+    if ka.guarded(ka.find_user_by_email, admin, row.email):
+        return "unchanged (uit dienst, account blijft)"
+    return "unchanged (uit dienst, geen account aangemaakt)"
+
+
+def _import_dossiers(admin, parsed: rows.Parsed, by_name: dict, outcomes: dict[int, str],
+                     failed: list[rows.Rejected], args) -> dict:
+    """The portal side of the import: each employee row whose Keycloak part went through (or, in a dry
+    run, was checked) creates or updates its dossier record (app.employee_records); --mark-missing-as-left
+    marks the employees of the file's employers that the file no longer lists. Adds a row that cannot
+    be matched to failed."""
+    done = [row for row in parsed.rows if row.role == "employee" and row.line in outcomes]
+    result = {"dossiers": [], "marked_left": [], "counts": {}}
+    if not done and not args.mark_missing_as_left:
+        return result
+    today = date.today()
+    with portal_records():
+        employers, present = {}, {}
+        for row in done:
+            organization = by_name[row.employer.lower()]
+            employer = employers.get(organization["id"])
+            if employer is None:
+                employer = _portal_employer(organization, args.dry_run)
+                employers[organization["id"]] = employer
+                present[organization["id"]] = set()
+            try:
+                outcome = _sync_dossier(admin, employer, row, parsed.optional_columns, args.dry_run)
+            except employee_records.RecordConflict as exc:
+                failed.append(rows.Rejected(row.line, row.email, f"dossier: {exc}"))
+                continue
+            if outcome.employee_id:
+                present[organization["id"]].add(outcome.employee_id)
+            result["dossiers"].append({"line": row.line, **outcome.as_dict()})
+        db.session.commit()  # every dossier of the file in one transaction
+        if args.mark_missing_as_left:
+            if parsed.rejected or failed:
+                result["mark_missing_refused"] = (
+                    "--mark-missing-as-left niet toegepast: er zijn afgewezen of mislukte regels, dus ontbreken "
+                    "er mogelijk mensen die nog in dienst zijn; verbeter het bestand en draai opnieuw.")
+            else:
+                for organization_id, employer in employers.items():
+                    if employer.id is None:  # dry run, new employer: nobody to mark
+                        continue
+                    for outcome in employee_records.mark_missing_as_left(employer, present[organization_id], today,
+                                                                         dry_run=args.dry_run):
+                        result["marked_left"].append({"employer": employer.name, **outcome.as_dict()})
+    for item in result["dossiers"]:
+        key = f"dossiers_{item['outcome']}"
+        result["counts"][key] = result["counts"].get(key, 0) + 1
+    if result["marked_left"]:
+        result["counts"]["dossiers_marked_left"] = len(result["marked_left"])
+    return result
+
+
+def _portal_employer(organization: dict, dry_run: bool) -> Employer:
+    """The portal's record of this organization; an employer made before records followed provisioning
+    gets one now (bound by id). In a dry run an unsaved stand-in (id None) when there is none yet."""
+    found = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == organization["id"]))
+    if found is not None or dry_run:
+        return found or Employer(name=organization["name"], keycloak_org_id=organization["id"])
+    employer_records.sync_employer(organization["id"], organization["name"], organization.get("alias") or None)
+    return db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == organization["id"]))
+
+
+def _sync_dossier(admin, employer: Employer, row: rows.Row, columns: tuple[str, ...], dry_run: bool):
+    """One row's dossier. An empty optional cell leaves the field alone, except end_date: empty there
+    means employed (a re-hire clears the mark)."""
+    wanted = {"email": row.email, "name": f"{row.first_name} {row.last_name}",
+              "birth_date": date.fromisoformat(row.birth_date), "mobile": row.mobile}
+    for column, value in (("personnel_number", row.personnel_number), ("department", row.department),
+                          ("start_date", row.start_date and date.fromisoformat(row.start_date))):
+        if column in columns and value:
+            wanted[column] = value
+    if "end_date" in columns:
+        wanted["left_on"] = date.fromisoformat(row.end_date) if row.end_date else None
+    if employer.id is None:  # dry run, employer not yet in the portal: every dossier would be new
+        return employee_records.Outcome("created", row.email, [(f, None, v) for f, v in wanted.items() if v is not None])
+    existing = employee_records.find_employee(employer, email=row.email, personnel_number=wanted.get("personnel_number"))
+    user_id = None
+    if not dry_run and (existing is None or existing.keycloak_user_id is None):
+        user = ka.guarded(ka.find_user_by_email, admin, row.email)  # only for a dossier not yet linked
+        user_id = user["id"] if user else None
+    return employee_records.sync_employee(employer, wanted, keycloak_user_id=user_id, dry_run=dry_run, commit=False)
+
+
+def _print_dossiers(dossiers: dict, dry_run: bool) -> None:
+    """One unwrapped line per changed dossier (field: old -> new), so it can be read and grepped whole."""
+    note = " (dry run: niets opgeslagen)" if dry_run else ""
+    changed = [d for d in dossiers["dossiers"] if d["outcome"] in ("updated", "left")]
+    if changed:
+        console.print(f"Gewijzigde dossiers in het portaal{note}:")
+        for item in changed:
+            console.print(f"  regel {item['line']}, {escape(item['email'])}: {_DOSSIER_OUTCOME[item['outcome']]}: "
+                          f"{escape(_changes_text(item['changes']))}", soft_wrap=True)
+    if dossiers["marked_left"]:
+        console.print(f"Niet meer in het bestand, gemarkeerd als uit dienst (niet verwijderd){note}:")
+        for item in dossiers["marked_left"]:
+            console.print(f"  {escape(item['employer'])}: {escape(item['email'])}", soft_wrap=True)
+    if dossiers.get("mark_missing_refused"):
+        errors.print(dossiers["mark_missing_refused"])
+
+
+_DOSSIER_OUTCOME = {"created": "aangemaakt", "updated": "bijgewerkt", "left": "uit dienst", "unchanged": "ongewijzigd"}
+
+
+def _changes_text(changes: list[dict]) -> str:
+    return "; ".join(f"{employee_records.LABELS.get(c['field'], c['field'])}: {c['from'] or '(leeg)'} -> "
+                     f"{c['to'] or '(leeg)'}" for c in changes)
 
 
 def _print_problems(title: str, problems: list[rows.Rejected]) -> None:
@@ -484,24 +712,36 @@ def build_parser() -> argparse.ArgumentParser:
     realm.add_argument("--dry-run", action="store_true", help="only print what would change")
     realm.add_argument("--json", action="store_true", help="machine-readable output")
 
-    employer = sub(commands, "employer", "create or list employers (Keycloak organizations)", None)
+    employer = sub(commands, "employer", "create, rename, delete or list employers (Keycloak organizations and "
+                   "their portal records)", None)
     employer_commands = employer.add_subparsers(dest="employer_command", required=True, metavar="ACTION")
     create = sub(employer_commands, "create", "create an employer with its e-mail domain (idempotent)", cmd_employer_create)
     create.add_argument("name", help="employer name, e.g. EK88")
     create.add_argument("--domain", required=True, help="the employer's e-mail domain, e.g. ek88.nl")
     create.add_argument("--json", action="store_true", help="machine-readable output")
-    deleting = sub(employer_commands, "delete", "delete an employer and every role held there", cmd_employer_delete)
+    deleting = sub(employer_commands, "delete", "remove an employer and every role held there from Keycloak; its "
+                   "portal dossiers are archived and kept (never deleted)", cmd_employer_delete)
     deleting.add_argument("name", help="employer name or alias")
+    deleting.add_argument("--yes", action="store_true", help="confirm (without it, on a terminal you are asked; "
+                                                            "elsewhere nothing happens, exit 2)")
+    renaming = sub(employer_commands, "rename", "rename an employer; its id, roles and dossiers stay bound",
+                   cmd_employer_rename)
+    renaming.add_argument("name", help="current employer name or alias")
+    renaming.add_argument("new_name", help="the new name")
     listing = sub(employer_commands, "list", "list employers", cmd_employer_list)
     listing.add_argument("--json", action="store_true", help="machine-readable output")
 
-    invite = sub(commands, "invite", "invite one person to an employer (link valid 3 days)", cmd_invite)
+    invite = sub(commands, "invite", "invite one person: a manager or superuser of an employer, or a physician or "
+                 "staff member serving employers (link valid 3 days)", cmd_invite)
     invite.add_argument("--email", required=True)
     invite.add_argument("--first-name", required=True)
     invite.add_argument("--last-name", required=True)
-    invite.add_argument("--employer", required=True, help="employer name or alias")
-    invite.add_argument("--role", default="manager", choices=sorted(ka.INVITE_ROLES),
-                        help="role granted once the invitation is accepted (default: manager)")
+    invite.add_argument("--employer", required=True, action="append",
+                        help="employer name or alias; for physician and staff repeat it for every employer they serve")
+    invite.add_argument("--role", default="manager", choices=sorted(ka.INVITE_ROLES) + list(kc_professionals.PROFESSIONAL_ROLES),
+                        help="manager or superuser of the one employer (an organization invitation), or physician "
+                             "(company doctor) or staff (casemanager) of the arbodienst, serving the employers "
+                             "given (default: manager)")
     invite.add_argument("--existing-account", action="store_true",
                         help="the address already has an account (e.g. at another employer): invite it into this "
                              "employer anyway. Without this flag such an invitation is refused (exit 6).")
@@ -542,15 +782,27 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--dry-run", action="store_true", help="only print what would change")
 
     importing = sub(commands, "import", "import an HR export (CSV) of employees and managers", cmd_import)
-    importing.add_argument("file", help="CSV (UTF-8, ',' or ';') with columns: " + ",".join(rows.COLUMNS))
+    importing.add_argument("file", help="CSV (UTF-8, ',' or ';') with columns: " + ",".join(rows.COLUMNS)
+                           + "; optional: " + ",".join(rows.OPTIONAL_COLUMNS) + " (the portal dossier; end_date "
+                           "yyyy-mm-dd marks a leaver)")
     importing.add_argument("--dry-run", action="store_true", help="check every row, change nothing")
     importing.add_argument("--json", action="store_true", help="machine-readable report")
     importing.add_argument("--existing-account", action="store_true",
                            help="also add addresses that already have an account (e.g. at another employer); "
                                 "without this flag such rows fail with the reason")
     importing.add_argument("--workers", type=int, default=4, help="parallel requests to Keycloak (default 4, max 16)")
+    importing.add_argument("--mark-missing-as-left", action="store_true",
+                           help="mark the employees of the file's employers whom the file no longer lists as left "
+                                "(their dossiers are kept, never deleted); refused when any row is rejected or fails")
     importing.epilog = ("roles: employee (account with birth_date yyyy-mm-dd and mobile +316..., welcome e-mail to set a "
                         "password), manager or superuser (organization invitation).\n\n" + EXIT_CODES_HELP)
+    cases = sub(commands, "cases-import", "import ziekmeldingen and hersteldmeldingen (CSV) into the portal",
+                cmd_cases_import)
+    cases.add_argument("file", help="CSV (UTF-8, ',' or ';') with columns: employee (e-mail or personnel number), "
+                                    "employer (organization id or alias), type (ziekmelding|hersteldmelding), "
+                                    "date (yyyy-mm-dd), optional expected_weeks, work_possible")
+    cases.add_argument("--dry-run", action="store_true", help="check and simulate every row, change nothing")
+    cases.add_argument("--json", action="store_true", help="machine-readable report")
     return parser
 
 

@@ -87,7 +87,9 @@ def check_runtime_client(settings: Settings) -> None:
             f"{settings.portal_admin_client_id!r}: stop, delete .data/ (README, Troubleshooting) and run again.")
 
 
-def up(settings: Settings) -> int:
+def up(settings: Settings, demo: bool = True) -> int:
+    """demo=False (`./dev run --no-demo`): the stack as a new arbodienst starts, without the demo
+    employer; README "Eerste werkgever aansluiten" takes it from there."""
     from scripts.demo import provision_demo
 
     started: list[subprocess.Popen] = []
@@ -100,24 +102,27 @@ def up(settings: Settings) -> int:
             started_keycloak = not kc_runner.is_ready(settings)
             console.print(kc_runner.start(settings))
         check_runtime_client(settings)
-        with console.status("Provisioning the demo employer ..."):
-            demo = provision_demo(settings)
+        if demo:
+            with console.status("Provisioning the demo employer ..."):
+                demo = provision_demo(settings)
         with console.status("Starting the portal ..."):
             started.append(start_app(settings))
     except kc_runner.RunnerError as exc:
         console.print(f"[red]error:[/red] {exc}")
         _stop(started, settings, started_keycloak)
         return 1
-    console.print(f"""
-[bold green]The portal is running.[/bold green]
-  Portal            {settings.portal_url}/
-  Mail and SMS      {settings.sink_url}/   (every e-mail and text message ends up here)
-  Keycloak admin    {settings.keycloak_url}/admin/  user {settings.keycloak_admin_user}, password {settings.keycloak_admin_password} (DEV ONLY)
+    accounts = f"""
   Demo manager      {demo['email']} / {demo['password']} (DEV ONLY), superuser of employer {demo['employer']};
                     at first sign-in you set up an authenticator app ("Scannen mislukt?" shows the key).
   Demo employees    {', '.join(demo['employees'])} / {demo['employee_password']} (DEV ONLY);
                     at first sign-in they choose SMS (texts appear in the sink) or an authenticator app.
-  Company doctor    {demo['physician']} / {demo['physician_password']} (DEV ONLY)
+  Company doctor    {demo['physician']} / {demo['physician_password']} (DEV ONLY)""" if demo else """
+  No demo data (--no-demo): add your first employer as in README, "Eerste werkgever aansluiten"."""
+    console.print(f"""
+[bold green]The portal is running.[/bold green]
+  Portal            {settings.portal_url}/
+  Mail and SMS      {settings.sink_url}/   (every e-mail and text message ends up here)
+  Keycloak admin    {settings.keycloak_url}/admin/  user {settings.keycloak_admin_user}, password {settings.keycloak_admin_password} (DEV ONLY){accounts}
 Press Ctrl-C to stop everything.""", soft_wrap=True)
     stopped = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stopped.update(now=True))
@@ -195,11 +200,14 @@ def _stop(processes: list[subprocess.Popen], settings: Settings, stop_keycloak: 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the whole local portal stack (development mode).")
     parser.add_argument("command", choices=["up"], help="up: start everything until Ctrl-C")
-    parser.parse_args(argv)
+    parser.add_argument("--no-demo", action="store_true",
+                        help="without the demo employer and its people: the stack as a new arbodienst starts")
+    args = parser.parse_args(argv)
     # The local stack is development by definition (start-dev Keycloak, the sink, demo accounts):
     # set it in os.environ so the app under gunicorn inherits it and accepts the DEV ONLY secrets.
     os.environ["LOCAL_DEVELOPMENT"] = "1"
-    return up(load_settings())
+    settings = load_settings()
+    return up(settings, demo=False) if args.no_demo else up(settings)
 
 
 if __name__ == "__main__":

@@ -263,7 +263,7 @@ def test_a_recreated_employer_sees_nothing_of_its_predecessor(keycloak, realm, m
         ensure_employee(old, keycloak_user_id=None, email="oud@herboren.nl", name="Oude Werknemer")
         old_employer_id = old.id
 
-    assert provision.main(["--realm", realm.name, "employer", "delete", "Herboren BV"]) == 0
+    assert provision.main(["--realm", realm.name, "employer", "delete", "Herboren BV", "--yes"]) == 0
     new_id = ka.ensure_organization(realm.admin, "Herboren BV", "herboren.nl")
     assert new_id != old_id and ka.organization_by_id(realm.admin, new_id)["alias"] == "herboren-bv"
     new_boss = ka.ensure_user(realm.admin, email=f"nieuw-{uuid.uuid4().hex[:6]}@herboren.nl", first_name="Nieuwe",
