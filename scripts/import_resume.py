@@ -137,10 +137,11 @@ def _send_welcome(admin: KeycloakAdmin, user_id: str, email: str, client_id, red
     try:
         _call(admin.send_update_account, user_id=user_id, payload=[WELCOME_MARK],
               lifespan=ka.WELCOME_LINK_LIFESPAN, client_id=client_id, redirect_uri=redirect_uri)
-    except ka.KeycloakAdminError:
+    except (ka.KeycloakUnreachable, ka.KeycloakRefused):
         raise  # unreachable or refused: the account stays, a re-run sends the mail
-    except KeycloakError as exc:
-        if getattr(exc, "response_code", None) != 500 and "send" not in str(exc).lower():
+    except (KeycloakError, ka.KeycloakAdminError) as exc:
+        status = getattr(exc, "response_code", None) or getattr(exc, "status", None)
+        if not isinstance(exc, ka.MailNotSent) and status != 500 and "send" not in str(exc).lower():
             raise  # not the mail server (e.g. 403): exit_codes.explain() says what it is; the re-run resumes
         if created:  # SMTP refused: keep nothing of this row, as before (a re-run creates it again)
             try:
