@@ -127,7 +127,10 @@ def explain(exc: BaseException, keycloak_url: str = "", timeout: float | None = 
     if isinstance(exc, ka.KeycloakAdminError):
         if isinstance(exc.__cause__, KeycloakError):  # Keycloak's own answer decides the code (400 -> 2, ...)
             return _keycloak_answer(exc.__cause__, where)
-        return EXIT_PARTIAL, plain(str(exc))
+        # app.keycloak's raw calls keep Keycloak's status on the error: the same codes as its own answers
+        code = {400: EXIT_BAD_INPUT, 404: EXIT_BAD_INPUT, 409: EXIT_CONFLICT, 502: EXIT_UNREACHABLE,
+                503: EXIT_UNREACHABLE, 504: EXIT_UNREACHABLE}.get(getattr(exc, "status", None), EXIT_PARTIAL)
+        return code, plain(str(exc))
     if isinstance(exc, KeycloakError):
         return _keycloak_answer(exc, where)
     return EXIT_PARTIAL, (f"onverwachte fout ({type(exc).__name__}); er is mogelijk niet alles gedaan: draai "

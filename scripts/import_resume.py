@@ -115,7 +115,8 @@ def import_employee(admin: KeycloakAdmin, employer_id: str, row, *, client_id: s
         _call(admin.organization_user_add, user_id=user_id, organization_id=employer_id)
         finished.append("lidmaatschap")
     has_password = any(c.get("type") == "password" for c in credentials)
-    if not has_password and WELCOME_MARK not in (account.get("requiredActions") or []) and not note:
+    # no password and no sent welcome mail: the account cannot be used yet, whichever run made it
+    if not has_password and WELCOME_MARK not in (account.get("requiredActions") or []):
         if not dry_run:
             _send_welcome(admin, user_id, row.email, client_id, redirect_uri, created)
         finished.append("welkomstmail")
@@ -124,20 +125,23 @@ def import_employee(admin: KeycloakAdmin, employer_id: str, row, *, client_id: s
     would = "would " if dry_run else ""
     if note:
         return f"{would}add ({note})" if finished and dry_run else (f"added ({note})" if finished else f"unchanged ({note})")
+    differences = "; ".join(name_differences(account, row.first_name, row.last_name))
+    differences = f"; naam verschilt: {differences} (Keycloak niet aangepast)" if differences else ""
     if finished:
-        return f"{would}complete (af te maken: {', '.join(finished)})" if dry_run else \
-            f"completed (afgemaakt: {', '.join(finished)})"
-    return "unchanged (account bestond al)"
+        return f"{would}complete (af te maken: {', '.join(finished)}{differences})" if dry_run else \
+            f"completed (afgemaakt: {', '.join(finished)}{differences})"
+    return f"unchanged (account bestond al{differences})"
 
 
 def _send_welcome(admin: KeycloakAdmin, user_id: str, email: str, client_id, redirect_uri, created: bool) -> None:
     try:
         _call(admin.send_update_account, user_id=user_id, payload=[WELCOME_MARK],
               lifespan=ka.WELCOME_LINK_LIFESPAN, client_id=client_id, redirect_uri=redirect_uri)
-    except ka.KeycloakAdminError:
+    except (ka.KeycloakUnreachable, ka.KeycloakRefused):
         raise  # unreachable or refused: the account stays, a re-run sends the mail
-    except KeycloakError as exc:
-        if getattr(exc, "response_code", None) != 500 and "send" not in str(exc).lower():
+    except (KeycloakError, ka.KeycloakAdminError) as exc:
+        status = getattr(exc, "response_code", None) or getattr(exc, "status", None)
+        if not isinstance(exc, ka.MailNotSent) and status != 500 and "send" not in str(exc).lower():
             raise  # not the mail server (e.g. 403): exit_codes.explain() says what it is; the re-run resumes
         if created:  # SMTP refused: keep nothing of this row, as before (a re-run creates it again)
             try:

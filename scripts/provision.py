@@ -418,7 +418,7 @@ def cmd_roles_migrate(args) -> int:
     for role in ka.EMPLOYER_ROLES:
         try:
             holders = ka.guarded(admin.get_realm_role_members, role)
-        except KeycloakError:
+        except (KeycloakError, ka.NotFound):  # app.keycloak turns the 404 into NotFound
             continue  # the realm has no such role (any more)
         for user in holders:
             organizations = sorted(ka.user_organization_ids(admin, user["id"]))

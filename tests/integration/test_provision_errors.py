@@ -63,6 +63,10 @@ def test_import_of_an_existing_account_names_its_employers_and_name_differences(
     assert account["firstName"] == "Johanna"  # reported, not silently overwritten
     if role == "employee":
         assert ek88 in ka.user_organization_ids(admin, user_id)
+        # a later run of the same file: nothing to do, the name difference still reported
+        assert provision.main(["--realm", name, "import", str(path), "--json"]) == 0
+        [again] = json.loads(capsys.readouterr().out)["done"]
+        assert again["outcome"].startswith("unchanged") and "'Johanna'" in again["outcome"], again
     else:
         assert [i["email"] for i in ka.list_invitations(admin, ek88)] == [email]
 

@@ -182,3 +182,30 @@ def test_readme_table_is_the_help_table():
     assert _readme_codes() == exit_codes.CODES
     for code, text in exit_codes.CODES:
         assert f"  {code}  {text}" in provision.EXIT_CODES_HELP
+
+
+ORG = {"id": "0b7e2a4c-58d4-4bd4-9b3a-2d1e3c4f5a6b", "name": "EK88", "alias": "ek88", "domains": [],
+       "attributes": {}}
+INVITE_ROUTES = [TOKEN_ROUTE,
+                 ("GET", r"/organizations\?", (200, JSON, [ORG])),
+                 ("GET", r"/organizations/[^/?]+$", (200, JSON, ORG)),
+                 ("PUT", r"/organizations/[^/?]+$", (204, JSON, b"")),
+                 ("GET", r"/members", (200, JSON, [])),
+                 ("GET", r"/invitations", (200, JSON, [])),
+                 ("GET", r"/users\?", (200, JSON, []))]
+
+
+@pytest.mark.parametrize("answer, code, words", [
+    ((500, JSON, {"errorMessage": "Failed to send invite email"}), exit_codes.EXIT_MAIL, "kon niet"),
+    ((409, JSON, {"errorMessage": "User already a member of the organization"}), exit_codes.EXIT_CONFLICT,
+     "al een"),
+    ((400, JSON, {"errorMessage": "Invalid email address", "field": "email"}), exit_codes.EXIT_BAD_INPUT,
+     "Invalid email address"),
+])
+def test_invite_answers_mail_not_sent_conflict_and_invalid(answer, code, words, keycloak_at, capsys):
+    keycloak_at([*INVITE_ROUTES, ("POST", "/members/invite-user", answer)])
+    status, output = _run(["invite", "--email", "a@ek88.nl", "--first-name", "A", "--last-name", "B",
+                           "--employer", "EK88"], capsys)
+    assert status == code, output
+    assert words in " ".join(output.split())
+    _one_clean_sentence(output)
