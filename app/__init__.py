@@ -52,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         client_cls=RS256OnlyClient,  # ID tokens signed with RS256 only, whatever discovery lists
     )
 
-    from app import (auth, dashboard, documents, dossier, health, i18n, invitations, keycloak_runtime, migrate,
+    from app import (auth, cases, dashboard, documents, dossier, health, i18n, invitations, keycloak_runtime, migrate,
                      security, staff, user_settings)
 
     keycloak_runtime.init_app(app)  # the portal's own admin client, never the provisioner's
@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(invitations.bp)
     app.register_blueprint(dossier.bp)
+    app.register_blueprint(cases.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(user_settings.bp)

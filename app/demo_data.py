@@ -11,10 +11,10 @@ from datetime import date, timedelta
 
 from flask import current_app
 
-from app import employee_records, employer_records, professional_records
+from app import case_records, employee_records, employer_records, professional_records
 from app.documents import store_document
 from app.extensions import db
-from app.models import AbsenceCase, Audience, CaseStatus, DocumentKind, Employee, Employer
+from app.models import Audience, CaseStatus, DocumentKind, Employee, Employer
 
 # DEV ONLY demo people; all e-mail addresses are in the demo employer's domain.
 DEMO_EMPLOYEES = [
@@ -107,14 +107,19 @@ def load_demo(org_id: str, org_alias: str, user_ids: dict[str, str], manager: di
         assign_professional(sub, employer)
     if any(employee.cases for employee in people.values()):
         return employer  # cases and documents were loaded before
+    # through the same code as the case pages and the import (history included), not separate inserts
+    demo, physician = case_records.Actor("demo", "demo", "staff"), case_records.Actor("demo", "demo", "physician")
     for email, days_ago, weeks, recovered_after, status, advice in DEMO_CASES:
         first = today - timedelta(days=days_ago)
-        db.session.add(AbsenceCase(
-            employee_id=people[email].id, first_sick_day=first, expected_recovery=first + timedelta(weeks=weeks),
-            recovered_on=first + timedelta(days=recovered_after) if recovered_after else None, status=status,
-            work_possible=advice, diagnosis="(demo) fictieve diagnose", cause="(demo) fictieve oorzaak",
-            medical_notes="(demo) fictieve aantekening van de bedrijfsarts"))
-    db.session.commit()
+        case = case_records.open_case(people[email], demo, first_sick_day=first, work_possible=advice, today=today,
+                                      expected_recovery=case_records.expected_recovery_from_weeks(first, weeks))
+        case_records.record_medical(case, physician, diagnosis="(demo) fictieve diagnose",
+                                    cause="(demo) fictieve oorzaak",
+                                    medical_notes="(demo) fictieve aantekening van de bedrijfsarts")
+        if status == CaseStatus.PARTIAL:
+            case_records.update_case(case, demo, status=status)
+        if recovered_after:
+            case_records.close_case(case, demo, recovered_on=first + timedelta(days=recovered_after), today=today)
     for email, kind, title, audience in (
         ("anna@ek88.nl", DocumentKind.INVITATION, "Uitnodiging spreekuur bedrijfsarts", Audience.EMPLOYEE),
         ("bram@ek88.nl", DocumentKind.ABSENCE, "Probleemanalyse", Audience.EMPLOYER),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 
-from app import access, access_log
+from app import access, access_log, case_records
 from app.auth import login_required
 
 bp = Blueprint("dossier", __name__)
@@ -58,5 +58,8 @@ def case(case_id: str):
     viewer = access.current_viewer()
     absence_case, relation = access.case_or_404(viewer, case_id)
     access_log.record(viewer, relation, absence_case.employee, access_log.CASE, absence_case.id)
+    physician = relation == access.PROFESSIONAL and "physician" in viewer.roles
+    # the history is the arbodienst's; medical values in it for the physician only (app.case_records)
+    history = case_records.history_view(absence_case, physician) if relation == access.PROFESSIONAL else []
     return render_template("dossier/case.html", case=access.case_view(absence_case, relation), relation=relation,
-                           medical_fields=access.MEDICAL_FIELDS)
+                           medical_fields=access.MEDICAL_FIELDS, history=history, physician=physician)

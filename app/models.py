@@ -10,7 +10,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timezone
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -103,6 +104,7 @@ class AbsenceCase(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     employee: Mapped[Employee] = relationship(back_populates="cases")
+    changes: Mapped[list["CaseChange"]] = relationship(back_populates="case", order_by="CaseChange.id.desc()")
 
     def last_day(self, today: date) -> date:
         """The last day of absence so far (today while still absent)."""
@@ -112,6 +114,25 @@ class AbsenceCase(db.Model):
         if not self.expected_recovery:
             return None
         return max(0, (self.expected_recovery - self.first_sick_day).days + 6) // 7
+
+
+class CaseChange(db.Model):
+    """One change to an absence case (opened, updated, medical fields, closed): who, when, which
+    fields from what to what. Written only by app.case_records, never changed afterwards (migration
+    0005). Medical values are kept here too, and shown to the physician only (app.case_records)."""
+
+    __tablename__ = "case_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("absence_case.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_sub: Mapped[str] = mapped_column(String(64))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    actor_role: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(16))      # opened, updated, medical, closed
+    changes: Mapped[str] = mapped_column(Text, default="[]")  # JSON [[field, old, new], ...]
+
+    case: Mapped[AbsenceCase] = relationship(back_populates="changes")
 
 
 class DocumentKind:
@@ -146,6 +167,8 @@ class Document(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200), default="")
+    # the new-document mail waits here for an employee without an account (sent at activation; 0005)
+    mail_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     employee: Mapped[Employee] = relationship(back_populates="documents")
 

@@ -654,6 +654,12 @@ def _changes_text(changes: list[dict]) -> str:
                      f"{c['to'] or '(leeg)'}" for c in changes)
 
 
+def cmd_cases_import(args) -> int:
+    from scripts import case_import  # the portal database, not Keycloak (issue 12.2)
+
+    return case_import.run(args.file, dry_run=args.dry_run, as_json=args.json, console=console, errors=errors)
+
+
 def _print_problems(title: str, problems: list[rows.Rejected]) -> None:
     if not problems:
         return
@@ -783,6 +789,13 @@ def build_parser() -> argparse.ArgumentParser:
                                 "(their dossiers are kept, never deleted); refused when any row is rejected or fails")
     importing.epilog = ("roles: employee (account with birth_date yyyy-mm-dd and mobile +316..., welcome e-mail to set a "
                         "password), manager or superuser (organization invitation).\n\n" + EXIT_CODES_HELP)
+    cases = sub(commands, "cases-import", "import ziekmeldingen and hersteldmeldingen (CSV) into the portal",
+                cmd_cases_import)
+    cases.add_argument("file", help="CSV (UTF-8, ',' or ';') with columns: employee (e-mail or personnel number), "
+                                    "employer (organization id or alias), type (ziekmelding|hersteldmelding), "
+                                    "date (yyyy-mm-dd), optional expected_weeks, work_possible")
+    cases.add_argument("--dry-run", action="store_true", help="check and simulate every row, change nothing")
+    cases.add_argument("--json", action="store_true", help="machine-readable report")
     return parser
 
 
