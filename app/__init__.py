@@ -8,6 +8,7 @@ from flask import Flask
 
 from app.config import Settings, load_settings, require_production_secrets
 from app import db_tuning  # noqa: F401  (registers the SQLite WAL + busy-timeout connect hook once)
+from app import data_version  # noqa: F401  (raises Employer.data_version on every write to its data)
 from app.extensions import csrf, db, oauth
 from app.oidc_client import RS256OnlyClient
 

@@ -31,7 +31,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
+from keycloak.exceptions import KeycloakConnectionError, KeycloakError
 
 from app import employee_records, employer_records, kc_employers, kc_professionals, professional_records
 from app import keycloak_admin as ka
@@ -39,33 +39,15 @@ from app import validation
 from app.config import load_settings
 from app.extensions import db
 from app.models import Employer
+from scripts import exit_codes, import_resume
+# exit codes and the one error boundary (one sentence, no traceback, no raw JSON/HTML): scripts/exit_codes.py
+from scripts.exit_codes import (EXIT_BAD_INPUT, EXIT_CODES_HELP, EXIT_CONFLICT, EXIT_MAIL, EXIT_OK,  # noqa: F401
+                                EXIT_PARTIAL, EXIT_REFUSED, EXIT_UNREACHABLE, NotKeycloak, Usage)
 from scripts import provisioning_rows as rows
 from scripts.portal_db import portal_records
 
-EXIT_OK = 0            # everything done (or nothing needed doing)
-EXIT_PARTIAL = 1       # some rows/items failed; the rest is done; a re-run finishes the job
-EXIT_BAD_INPUT = 2     # usage error or bad input: invalid e-mail, unknown employer/role, malformed CSV
-EXIT_UNREACHABLE = 3   # Keycloak did not answer
-EXIT_REFUSED = 4       # Keycloak refused the credentials or the operation
-EXIT_MAIL = 5          # the e-mail could not be sent (SMTP down); nothing was kept
-EXIT_CONFLICT = 6      # already exists: already invited, already a member
-
-EXIT_CODES_HELP = """exit codes:
-  0  ok (also: nothing to change)
-  1  some rows or items failed (the rest is done; re-run to finish, nothing is duplicated)
-  2  usage error or bad input (invalid e-mail, unknown employer or role, malformed CSV, an id that is
-     not a Keycloak id - nothing is sent to Keycloak then)
-  3  Keycloak unreachable
-  4  Keycloak refused the credentials or the operation
-  5  e-mail could not be sent (SMTP down); nothing was kept
-  6  already exists (pending invitation, already a member, or an existing account without --existing-account)"""
-
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
-
-
-class Usage(Exception):
-    """Bad input found before any change: exit 2."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -75,8 +57,21 @@ def _admin(args):
     settings = load_settings()
     realm = validation.realm_name(settings.realm if args.realm is None else args.realm)
     if getattr(args, "master_admin", False):
-        return ka.master_admin(settings, realm=realm)
-    return ka.realm_admin(settings, realm=realm)
+        return _connected(ka.master_admin(settings, realm=realm), args)
+    return _connected(ka.realm_admin(settings, realm=realm), args)
+
+
+def _connected(admin, args):
+    """The admin client signed in now, with --timeout: a wrong address, an address that is not
+    Keycloak or wrong credentials show up here as one error, before any change."""
+    admin.connection.timeout = getattr(args, "timeout", None) or 30
+    try:
+        ka.guarded(admin.connection.get_token)
+    except (AttributeError, TypeError, ValueError) as exc:  # python-keycloak got no JSON token back
+        raise NotKeycloak("het antwoord op de aanmelding is geen Keycloak-token") from exc
+    if not isinstance(admin.connection.token, dict):
+        raise NotKeycloak("het antwoord op de aanmelding is geen Keycloak-token")
+    return admin
 
 
 def _employer(admin, name: str) -> dict:
@@ -109,6 +104,12 @@ def cmd_realm(args) -> int:
                  "MAIL_FROM": args.mail_from, "MAIL_FROM_NAME": args.mail_from_name,
                  "MAIL_REPLY_TO": args.reply_to, "SMTP_HOST": args.smtp_host,
                  "SMTP_PORT": str(args.smtp_port) if args.smtp_port else None}
+    too_long = validation.length_problems({
+        "--display-name": args.display_name, "--brand-name": args.brand_name, "--logo-url": args.logo_url,
+        "--mail-from": args.mail_from, "--mail-from-name": args.mail_from_name, "--reply-to": args.reply_to,
+        "--portal-url": args.portal_url, "--smtp-host": args.smtp_host})
+    if too_long:
+        raise Usage("; ".join(too_long))
     placeholders |= {k: v for k, v in overrides.items() if v}
     # how long Keycloak keeps user and admin events (seconds); Keycloak's own import reads the same variable
     expiration = os.environ.get("KEYCLOAK_EVENTS_EXPIRATION", "").strip()
@@ -126,7 +127,7 @@ def cmd_realm(args) -> int:
     for locale in desired.get("supportedLocales", ["nl"]):
         texts = desired.setdefault("localizationTexts", {}).setdefault(locale, {})
         texts.update({k: v for k, v in brand.items() if v})
-    admin = ka.master_admin(settings, realm="master")
+    admin = _connected(ka.master_admin(settings, realm="master"), args)
     outcome, changes = ka.sync_realm(admin, desired, dry_run=args.dry_run)
     if args.json:
         _print_json({"realm": name, "outcome": outcome,
@@ -147,6 +148,9 @@ def cmd_realm(args) -> int:
 # employers
 
 def cmd_employer_create(args) -> int:
+    too_long = validation.length_problems({"--domain": args.domain})
+    if too_long:
+        raise Usage("; ".join(too_long))
     if not rows.re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}", args.domain.lower()):
         raise Usage(f"ongeldig domein {args.domain!r} (bijvoorbeeld ek88.nl)")
     if rows.check_name(args.name, "naam"):
@@ -218,12 +222,21 @@ def cmd_invite(args) -> int:
         raise Usage(f"een {args.role} hoort bij precies één werkgever: geef --employer één keer")
     admin = _admin(args)
     employer = _employer(admin, args.employer[0])
+    # an existing account: say where it already is and how its names differ, and go on only with the flag
+    account, note = ka.guarded(ka.find_user_by_email, admin, email), ""
+    if account:
+        organization_ids = ka.user_organization_ids(admin, account["id"])
+        if employer["id"] not in organization_ids:  # a member already: ka.invite says so (exit 6)
+            names = {o["id"]: o["name"] for o in ka.list_organizations(admin)}
+            note = import_resume.existing_account_report(account, organization_ids, names, args.first_name.strip(),
+                                                         args.last_name.strip())
+            if not args.existing_account:
+                raise ka.ExistingAccount(f"{note}; uitnodigen voor {employer['name']} alleen met --existing-account")
     ka.invite(admin, employer["id"], email=email, first_name=args.first_name.strip(),
               last_name=args.last_name.strip(), role=args.role, existing_account=args.existing_account,
               redirect_url=ka.welcome_url(args.portal_url or load_settings().portal_url))
-    if args.existing_account:
-        console.print(f"Let op: bestaand account {escape(email)} uitgenodigd voor {escape(employer['name'])} "
-                      "(--existing-account).")
+    if note:
+        console.print(f"Let op: {escape(note)}; toch uitgenodigd voor {escape(employer['name'])} (--existing-account).")
     console.print(f"Uitnodiging verstuurd aan {escape(email)} voor {escape(employer['name'])} als {args.role} "
                   "(link 3 dagen geldig).")
     return EXIT_OK
@@ -427,39 +440,30 @@ def cmd_roles_migrate(args) -> int:
 # import
 
 def _import_row(admin, employer_id: str, row: rows.Row, client_id: str | None, redirect_uri: str | None,
-                existing_account: bool = False) -> str:
-    """Bring one person in line; returns what happened ("created", "invited", "unchanged ...").
+                existing_account: bool = False, employer_names: dict[str, str] | None = None) -> str:
+    """Bring one person in line, finishing what an interrupted run began (scripts/import_resume.py);
+    returns what happened ("created", "invited", "completed ...", "unchanged ...").
 
     An address with an account that is not yet a member of this employer is refused (the row fails
-    with the reason) unless existing_account: joining a second employer is an explicit act."""
+    with the employers it is in and any name difference) unless existing_account: joining a second
+    employer is an explicit act."""
+    names = employer_names or {}
     if row.role == "employee":
-        user = ka.guarded(ka.find_user_by_email, admin, row.email)
-        if user:
-            member = employer_id in ka.user_organization_ids(admin, user["id"])
-            ka.guarded(ka.ensure_user, admin, email=row.email, first_name=row.first_name, last_name=row.last_name,
-                       roles=["employee"], organization_id=employer_id, existing_account=existing_account)
-            return "unchanged (account bestond al)" if member else "added (bestaand account toegevoegd)"
-        ka.create_employee(admin, employer_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
-                           birth_date=row.birth_date, mobile=row.mobile, client_id=client_id, redirect_uri=redirect_uri)
-        return "created"
-    if ka.find_member_by_email(admin, employer_id, row.email):
-        return "unchanged (al lid)"
-    if ka.list_invitations(admin, employer_id, email=row.email):
-        return "unchanged (al uitgenodigd)"
-    ka.invite(admin, employer_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
-              role=row.role, check_member=False, redirect_url=ka.welcome_url(load_settings().portal_url),
-              existing_account=existing_account)
-    return "invited"
+        return import_resume.import_employee(admin, employer_id, row, client_id=client_id, redirect_uri=redirect_uri,
+                                             existing_account=existing_account, employer_names=names)
+    return import_resume.import_invitation(admin, employer_id, row, redirect_url=ka.welcome_url(load_settings().portal_url),
+                                           existing_account=existing_account, employer_names=names)
 
 
-def _planned(admin, employer_id: str, row: rows.Row) -> str:
+def _planned(admin, employer_id: str, row: rows.Row, existing_account: bool = False,
+             employer_names: dict[str, str] | None = None) -> str:
+    """What the import would do with this row (the same checks, refusals included), changing nothing."""
+    names = employer_names or {}
     if row.role == "employee":
-        return "unchanged (account bestond al)" if ka.guarded(ka.find_user_by_email, admin, row.email) else "would create"
-    if ka.find_member_by_email(admin, employer_id, row.email):
-        return "unchanged (al lid)"
-    if ka.list_invitations(admin, employer_id, email=row.email):
-        return "unchanged (al uitgenodigd)"
-    return "would invite"
+        return import_resume.import_employee(admin, employer_id, row, client_id=None, redirect_uri=None,
+                                             existing_account=existing_account, employer_names=names, dry_run=True)
+    return import_resume.import_invitation(admin, employer_id, row, redirect_url="", existing_account=existing_account,
+                                           employer_names=names, dry_run=True)
 
 
 def cmd_import(args) -> int:
@@ -475,6 +479,7 @@ def cmd_import(args) -> int:
         by_name[organization["name"].lower()] = organization
         by_name[organization.get("alias", "").lower()] = organization
     parsed = rows.parse_csv(raw, known_employers={k for k in by_name if k})
+    employer_names = {o["id"]: o["name"] for o in organizations}
     # the welcome link returns to the portal as this realm knows it (its client's base URL)
     try:
         portal = next((c for c in ka.guarded(admin.get_clients) if c["clientId"] == load_settings().portal_client_id), None)
@@ -494,8 +499,8 @@ def cmd_import(args) -> int:
             if _is_leaver(row):  # no account and no welcome mail for someone who has left
                 return _leaver(admin, row)
             if args.dry_run:
-                return _planned(admin, employer_id, row)
-            return _import_row(admin, employer_id, row, client_id, redirect_uri, args.existing_account)
+                return _planned(admin, employer_id, row, args.existing_account, employer_names)
+            return _import_row(admin, employer_id, row, client_id, redirect_uri, args.existing_account, employer_names)
 
         with ThreadPoolExecutor(max_workers=max(1, min(args.workers, 16))) as pool:
             futures = {pool.submit(one, row): row for row in work}
@@ -503,18 +508,17 @@ def cmd_import(args) -> int:
                 row = futures[future]
                 try:
                     outcomes[row.line] = future.result()
-                except ka.KeycloakUnreachable as exc:
+                except (ka.KeycloakUnreachable, KeycloakConnectionError):
                     unreachable = True
-                    failed.append(rows.Rejected(row.line, row.email, f"Keycloak onbereikbaar: {exc}"))
-                except ka.KeycloakAdminError as exc:
-                    failed.append(rows.Rejected(row.line, row.email, str(exc)))
+                    failed.append(rows.Rejected(row.line, row.email, "Keycloak onbereikbaar; opnieuw draaien maakt "
+                                                                      "deze regel af"))
                 except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
-                    failed.append(rows.Rejected(row.line, row.email, f"{type(exc).__name__}: {exc}"))
+                    failed.append(rows.Rejected(row.line, row.email, exit_codes.explain(exc)[1]))
                 progress.advance(task)
     dossiers = _import_dossiers(admin, parsed, by_name, outcomes, failed, args)
     counts: dict[str, int] = {}
     for outcome in outcomes.values():
-        key = outcome.split(" ")[0] if outcome.startswith("unchanged") else outcome
+        key = outcome.split(" (")[0]
         counts[key] = counts.get(key, 0) + 1
     summary = {"rows": len(parsed.rows) + len(parsed.rejected), "empty_lines": parsed.empty_lines,
                "rejected": len(parsed.rejected), "failed": len(failed), **counts, **dossiers["counts"],
@@ -529,13 +533,19 @@ def cmd_import(args) -> int:
         _print_json(report)
     else:
         _print_problems("Afgewezen regels (niets mee gedaan)", parsed.rejected)
-        _print_problems("Mislukte regels (niets half aangemaakt; opnieuw draaien maakt het af)", failed)
+        _print_problems("Mislukte regels (opnieuw draaien maakt af wat begonnen is)", failed)
         _print_dossiers(dossiers, args.dry_run)
         console.print("Samenvatting: " + ", ".join(f"{k}={v}" for k, v in summary.items()))
     if unreachable:
         errors.print("Keycloak was onbereikbaar; draai de import opnieuw zodra Keycloak weer werkt.")
         return EXIT_UNREACHABLE
     return EXIT_PARTIAL if parsed.rejected or failed else EXIT_OK
+
+
+def cmd_cases_import(args) -> int:
+    from scripts import case_import  # the portal database, not Keycloak (issue 12.2)
+
+    return case_import.run(args.file, dry_run=args.dry_run, as_json=args.json, console=console, errors=errors)
 
 
 def _is_leaver(row: rows.Row) -> bool:
@@ -654,12 +664,6 @@ def _changes_text(changes: list[dict]) -> str:
                      f"{c['to'] or '(leeg)'}" for c in changes)
 
 
-def cmd_cases_import(args) -> int:
-    from scripts import case_import  # the portal database, not Keycloak (issue 12.2)
-
-    return case_import.run(args.file, dry_run=args.dry_run, as_json=args.json, console=console, errors=errors)
-
-
 def _print_problems(title: str, problems: list[rows.Rejected]) -> None:
     if not problems:
         return
@@ -680,6 +684,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES_HELP + "\n\nSettings come from the environment (KEYCLOAK_HOST, KEYCLOAK_PORT, "
                "PROVISIONER_CLIENT_SECRET, ...; see README).")
     parser.add_argument("--realm", help="realm to work in (default: KEYCLOAK_REALM or 'arbo')")
+    parser.add_argument("--timeout", type=float, default=30, metavar="SECONDS",
+                        help="how long to wait for each answer from Keycloak (default 30)")
+    parser.add_argument("--debug", action="store_true", help="print the traceback of an error as well")
     parser.add_argument("--master-admin", action="store_true",
                         help="use the master realm's admin account instead of the realm's provisioning service account")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -804,51 +811,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (Usage, rows.BadInput, validation.InvalidInput) as exc:
-        errors.print(f"fout: {escape(str(exc))}")
-        return EXIT_BAD_INPUT
-    except ka.KeycloakUnreachable as exc:
-        errors.print(f"fout: Keycloak is niet bereikbaar ({escape(str(exc))}). Start Keycloak of controleer "
-                     "KEYCLOAK_HOST/KEYCLOAK_PORT.")
-        return EXIT_UNREACHABLE
-    except ka.KeycloakRefused as exc:
-        errors.print(f"fout: Keycloak weigert: {escape(str(exc))}")
-        return EXIT_REFUSED
-    except ka.MailNotSent as exc:
-        errors.print(f"fout: {escape(str(exc))}")
-        return EXIT_MAIL
-    except ka.InvalidId as exc:
-        errors.print(f"fout: {escape(str(exc))}")
-        return EXIT_BAD_INPUT
-    except (ka.InvitationExists, ka.AlreadyMember, ka.ExistingAccount) as exc:
-        errors.print(f"fout: {escape(str(exc))}")
-        return EXIT_CONFLICT
-    except ka.NotFound as exc:
-        errors.print(f"fout: {escape(str(exc))}")
-        return EXIT_BAD_INPUT
-    except ka.KeycloakAdminError as exc:
-        errors.print(f"fout: {escape(str(exc))}")
-        return EXIT_PARTIAL
-    except KeycloakConnectionError:
-        errors.print("fout: Keycloak is niet bereikbaar. Start Keycloak of controleer KEYCLOAK_HOST/KEYCLOAK_PORT.")
-        return EXIT_UNREACHABLE
-    except KeycloakAuthenticationError as exc:
-        errors.print(f"fout: Keycloak weigert de inloggegevens ({escape(str(exc))}).")
-        return EXIT_REFUSED
-    except KeycloakError as exc:
-        if _is_bad_credentials(exc):
-            errors.print("fout: Keycloak weigert de inloggegevens; controleer KEYCLOAK_ADMIN_USER/KEYCLOAK_ADMIN_PASSWORD "
-                         "(met --master-admin) of het secret van de provisioning-client.")
-            return EXIT_REFUSED
-        errors.print(f"fout: Keycloak: {escape(str(exc))}")
-        return EXIT_REFUSED if getattr(exc, "response_code", None) in (401, 403) else EXIT_PARTIAL
-
-
-def _is_bad_credentials(exc) -> bool:
-    """Keycloak answers a wrong password or client secret with 400/401 and OAuth error invalid_grant/invalid_client."""
-    body = getattr(exc, "response_body", b"") or b""
-    body = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-    return getattr(exc, "response_code", None) in (400, 401) and ('"invalid_grant"' in body or '"invalid_client"' in body)
+    except Exception as exc:  # noqa: BLE001 - the one error boundary: a sentence and a code, never a traceback
+        if args.debug:
+            errors.print_exception()
+        try:
+            url = load_settings().keycloak_url
+        except Exception:  # noqa: BLE001 - the settings themselves may be what failed
+            url = ""
+        code, sentence = exit_codes.explain(exc, url, args.timeout)
+        errors.print(f"fout: {escape(sentence)}")
+        return code
 
 
 if __name__ == "__main__":

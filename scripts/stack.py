@@ -127,15 +127,37 @@ Press Ctrl-C to stop everything.""", soft_wrap=True)
     stopped = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stopped.update(now=True))
     names = (["the mail/SMS sink"] if sink else []) + ["the portal"]
+    children = dict(zip(names, started))
+    children["Keycloak"] = watch_keycloak(settings, kc_runner.started_process if started_keycloak else None)
     ended = None
     try:
-        ended = supervise(dict(zip(names, started)), lambda: stopped["now"])
+        ended = supervise(children, lambda: stopped["now"])
     except KeyboardInterrupt:
         pass
     if ended:
         console.print(f"[red]error:[/red] {describe_exit(*ended)}; stopping the rest.")
     _stop(started, settings, started_keycloak)
     return 1 if ended else 0
+
+
+class KeycloakHealth:
+    """Popen-like watch on a Keycloak this run did not start (reused): it has ended when its
+    management port stops answering /health/live a few times in a row."""
+
+    def __init__(self, url: str, misses: int = 3):
+        self.url, self.misses, self.returncode, self._missed = url, misses, None, 0
+
+    def poll(self):
+        if self.returncode is None:
+            self._missed = 0 if _answers(self.url) else self._missed + 1
+            if self._missed >= self.misses:
+                self.returncode = f"stopped answering at {self.url}"
+        return self.returncode
+
+
+def watch_keycloak(settings: Settings, process: subprocess.Popen | None):
+    """What supervise() watches for Keycloak: its process when this run started it, else its health."""
+    return process if process is not None else KeycloakHealth(f"{settings.keycloak_management_url}/health/live")
 
 
 def supervise(children: dict[str, subprocess.Popen], should_stop, interval: float = 1.0) -> tuple[str, int] | None:
@@ -148,9 +170,12 @@ def supervise(children: dict[str, subprocess.Popen], should_stop, interval: floa
     return None
 
 
-def describe_exit(name: str, returncode: int) -> str:
-    """One sentence: which process ended and how (Popen gives -N for 'killed by signal N')."""
-    if returncode < 0:
+def describe_exit(name: str, returncode: int | str) -> str:
+    """One sentence: which process ended and how (Popen gives -N for 'killed by signal N'; a watched
+    service that is not our child, such as a reused Keycloak, says what it stopped doing)."""
+    if isinstance(returncode, str):
+        how = returncode
+    elif returncode < 0:
         try:
             how = f"was killed by signal {signal.Signals(-returncode).name}"
         except ValueError:
