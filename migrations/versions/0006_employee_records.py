@@ -6,7 +6,7 @@
   marked, never deleted). (employer_id, personnel_number) is unique: the HR system's own key.
 
 Revision ID: 0006_employee_records
-Revises: 0004_dashboard_indexes
+Revises: 0005_case_history
 Create Date: 2026-12-04
 """
 

@@ -2,7 +2,7 @@
 link sets a password, the employee chooses SMS (the code from the sink) and sees their own dossier
 with the imported data. A physician invited with `invite --role physician` gets the same mail but
 must set up the authenticator app (no choice), like a manager, and sees the dossiers of the
-employer they serve.
+employer they serve."""
 
 from __future__ import annotations
 
