@@ -43,6 +43,9 @@ class Employer(db.Model):
     # set when the employer is removed (`provision employer delete`): its dossiers stay for the legal
     # retention time (app.employer_records), nothing is deleted
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # raised on every write to this employer's employees or cases (app/data_version.py): the key of
+    # the dashboard's cached aggregates, read fresh from the database on every request
+    data_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # contractual working days per week are the same for everyone here; used for the absence percentage
     employees: Mapped[list["Employee"]] = relationship(back_populates="employer", order_by="Employee.name")
 

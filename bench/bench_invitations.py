@@ -4,14 +4,19 @@
 
 Runs against the Keycloak of the settings (loopback), in a throwaway realm whose SMTP points at an
 in-process aiosmtpd sink on a free port (so every invitation really sends an e-mail). Deletes the
-realm afterwards. Fast path: one token and one connection pool (app.keycloak_admin's admin client),
+realm afterwards. Fast path: one token and one connection pool (app.keycloak's admin client),
 the employer looked up once, all roles recorded in one update, and a bounded thread pool posting
 the invitations. Naive: a sequential loop doing per person what `provision invite` does (look-ups included).
+
+Prints the figures and, as its last line, one JSON object: {"fast_per_s", "naive_per_s", "speedup",
+"count", "mails", "failures", "peak_rss_mb"}.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import resource
 import socket
 import sys
 import threading
@@ -21,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aiosmtpd.controller import Controller
 
-from app import keycloak_admin as ka
+from app import keycloak as kc
 from app.config import load_settings
 
 
@@ -50,8 +55,8 @@ def naive_loop(admin, org_name: str, people: list[tuple[str, str, str]]) -> floa
     (read and update the organization), then post the invitation."""
     started = time.perf_counter()
     for email, first, last in people:
-        organization = ka.find_organization(admin, org_name)
-        ka.invite(admin, organization["id"], email=email, first_name=first, last_name=last, role="manager")
+        organization = kc.organizations.find_organization(admin, org_name)
+        kc.invitations.invite(admin, organization["id"], email=email, first_name=first, last_name=last, role="manager")
     return time.perf_counter() - started
 
 
@@ -62,18 +67,18 @@ def fast_path(admin, org_id: str, people: list[tuple[str, str, str]], workers: i
     failures = 0
 
     def one(person):
-        ka.send_invitation(admin, org_id, *person)
+        kc.invitations.send_invitation(admin, org_id, *person)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for future in [pool.submit(one, person) for person in people]:
             try:
                 future.result()
-            except ka.KeycloakAdminError as exc:
+            except kc.errors.KeycloakAdminError as exc:
                 failures += 1
                 print(f"  failed: {exc}", file=sys.stderr)
     invited = {email for email, _, _ in people}
-    ka.record_invited_roles(admin, org_id, [(invitation, "manager", "") for invitation in
-                                            ka.list_invitations(admin, org_id) if invitation["email"] in invited])
+    kc.invited_roles.record_invited_roles(admin, org_id, [(invitation, "manager", "") for invitation in
+                                          kc.invitations.list_invitations(admin, org_id) if invitation["email"] in invited])
     return time.perf_counter() - started, failures
 
 
@@ -90,15 +95,15 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    master = ka.master_admin(settings, realm="master")
+    master = kc.client.master_admin(settings, realm="master")
     realm = f"bench-{uuid.uuid4().hex[:8]}"
     placeholders = settings.realm_placeholders() | {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port)}
-    ka.ensure_realm(master, ka.render_realm(placeholders, realm_name=realm))
+    kc.realm.ensure_realm(master, kc.realm.render_realm(placeholders, realm_name=realm))
     try:
-        admin = ka.master_admin(settings, realm=realm)
+        admin = kc.client.master_admin(settings, realm=realm)
         naive_org, fast_org = "Naief BV", "Snel BV"
-        ka.ensure_organization(admin, naive_org, "naief.example")
-        fast_id = ka.ensure_organization(admin, fast_org, "snel.example")
+        kc.organizations.ensure_organization(admin, naive_org, "naief.example")
+        fast_id = kc.organizations.ensure_organization(admin, fast_org, "snel.example")
         naive_people = [(f"naive-{i}@naief.example", "Naief", f"Persoon {i}") for i in range(args.naive)]
         fast_people = [(f"fast-{i}@snel.example", "Snel", f"Persoon {i}") for i in range(args.count)]
 
@@ -109,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         deadline = time.monotonic() + 30
         while sink.received < expected and time.monotonic() < deadline:
             time.sleep(0.2)
-        invited = len(ka.list_invitations(admin, fast_id))
+        invited = len(kc.invitations.list_invitations(admin, fast_id))
         naive_rate = args.naive / naive_seconds
         fast_rate = (args.count - failures) / fast_seconds
         print(f"naive sequential python-keycloak loop: {args.naive} invitations in {naive_seconds:.1f} s "
@@ -118,11 +123,17 @@ def main(argv: list[str] | None = None) -> int:
               f"{fast_seconds:.1f} s = {fast_rate:.1f}/s")
         print(f"speed-up: {fast_rate / naive_rate:.1f}x; e-mails received by the sink: {sink.received}/"
               f"{args.naive + args.count}; invitations stored: {invited}; failures: {failures}")
-        ok = failures == 0 and invited == args.count and fast_rate >= 20 and fast_rate >= 3 * naive_rate
-        print("target (>= 20/s and >= 3x naive):", "met" if ok else "NOT met")
+        peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process: client + sink
+        print(f"peak RSS of the bench process: {peak_rss_mb:.0f} MB")
+        # issue 14's targets: >= 150/s and >= 10x the naive loop (memory flat from 1k to 10k: compare peak_rss_mb)
+        ok = failures == 0 and invited == args.count and fast_rate >= 150 and fast_rate >= 10 * naive_rate
+        print("target (>= 150/s and >= 10x naive):", "met" if ok else "NOT met")
+        print(json.dumps({"fast_per_s": round(fast_rate, 1), "naive_per_s": round(naive_rate, 1),
+                          "speedup": round(fast_rate / naive_rate, 1), "count": args.count, "naive": args.naive,
+                          "mails": sink.received, "failures": failures, "peak_rss_mb": round(peak_rss_mb, 1)}))
         return 0 if ok else 1
     finally:
-        ka.delete_realm(master, realm)
+        kc.realm.delete_realm(master, realm)
         controller.stop()
 
 

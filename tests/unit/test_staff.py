@@ -5,10 +5,10 @@ from unittest import mock
 
 import pytest
 
-from app.demo_data import tiny_pdf
+from scripts.demo_data import tiny_pdf
 from app.extensions import db
 from app.models import Document
-from tests.portal_fixtures import app, client, sign_in, world  # noqa: F401
+from tests.portal_fixtures import sign_in
 
 
 @pytest.fixture(autouse=True)

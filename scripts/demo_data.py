@@ -11,10 +11,10 @@ from datetime import date, timedelta
 
 from flask import current_app
 
-from app import case_records, employee_records, employer_records, professional_records
+from app import case_records, data_version, employee_records, employer_records, professional_records
 from app.documents import store_document
 from app.extensions import db
-from app.models import Audience, CaseStatus, DocumentKind, Employee, Employer
+from app.models import AbsenceCase, Audience, CaseStatus, DocumentKind, Employee, Employer
 
 # DEV ONLY demo people; all e-mail addresses are in the demo employer's domain.
 DEMO_EMPLOYEES = [
@@ -66,7 +66,7 @@ def tiny_pdf(text: str) -> bytes:
 
 def ensure_employer(name: str, org_id: str, alias: str | None = None) -> Employer:
     """The employer bound to this Keycloak organization id (the only key; the alias is display only)."""
-    from app.keycloak_ids import checked_id
+    from app.keycloak.ids import checked_id
 
     org_id = checked_id(org_id, "organization id")
     employer = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == org_id))
@@ -130,3 +130,36 @@ def load_demo(org_id: str, org_alias: str, user_ids: dict[str, str], manager: di
                        data=tiny_pdf(f"{title} (demo)"), created_by="demo")
     current_app.logger.info("demo data loaded for EK88")
     return employer
+
+
+def bulk_employer(employer: Employer, employees: int, open_cases: int, today: date | None = None,
+                  batch: int = 5000) -> None:
+    """A large employer for benchmarks and load tests: `employees` employees, each with one old recovered
+    case, and `open_cases` of them absent now (open or partial). Inserted in batches through the ORM's
+    bulk INSERT (the models' columns and defaults, no per-row flush), so 10,000 employees take seconds."""
+    from app.models import new_id
+
+    today = today or date.today()
+    every = max(1, employees // open_cases) if open_cases else 0
+    people, cases = [], []
+    for i in range(employees):
+        employee_id = new_id()
+        people.append({"id": employee_id, "employer_id": employer.id, "keycloak_user_id": f"bulk-{employer.id[:8]}-{i}",
+                       "name": f"Werknemer {i:05d}", "email": f"w{i}@bulk.example", "birth_date": date(1980, 1, 1)})
+        old = today - timedelta(days=300 - i % 200)
+        cases.append({"id": new_id(), "employee_id": employee_id, "first_sick_day": old,
+                      "expected_recovery": old + timedelta(weeks=2), "recovered_on": old + timedelta(days=10),
+                      "status": CaseStatus.RECOVERED, "work_possible": "", "diagnosis": "(demo)", "cause": "(demo)",
+                      "medical_notes": "(demo)"})
+        if every and i % every == 0 and i // every < open_cases:
+            first = today - timedelta(days=i % 90)
+            cases.append({"id": new_id(), "employee_id": employee_id, "first_sick_day": first,
+                          "expected_recovery": first + timedelta(weeks=4), "recovered_on": None,
+                          "status": CaseStatus.PARTIAL if i % 4 == 0 else CaseStatus.OPEN,
+                          "work_possible": "Licht werk", "diagnosis": "(demo)", "cause": "(demo)",
+                          "medical_notes": "(demo)"})
+    for rows, model in ((people, Employee), (cases, AbsenceCase)):
+        for start in range(0, len(rows), batch):
+            db.session.execute(db.insert(model), rows[start:start + batch])
+    data_version.bump(db.session, [employer.id])  # bulk INSERTs bypass the unit of work's hook
+    db.session.commit()
