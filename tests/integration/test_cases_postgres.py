@@ -12,7 +12,7 @@ from app import create_app
 from app.config import load_settings
 from app.extensions import db
 from app.models import AbsenceCase, CaseChange, CaseStatus
-from tests.integration.test_dashboard_postgres import postgres_url  # noqa: F401 - the throw-away server
+from tests.integration.test_dashboard_postgres import postgres_server, postgres_url  # noqa: F401 - throw-away server
 from tests.portal_fixtures import ORG, seed_world, sign_in
 
 pytestmark = pytest.mark.integration
