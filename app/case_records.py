@@ -96,6 +96,8 @@ def open_case(employee: Employee, actor: Actor, *, first_sick_day: date, expecte
     work_possible = _text(work_possible, _("Wat nog wel kan"))
     if expected_recovery is not None and expected_recovery < first_sick_day:
         raise CaseRefused(_("Het verwachte herstel ligt voor de eerste ziektedag."))
+    if employee.left_on is not None and first_sick_day > employee.left_on:
+        raise CaseRefused(_("De werknemer was op de eerste ziektedag al uit dienst."))
     if current_case(employee) is not None:
         raise CaseRefused(_("Deze werknemer is al ziek gemeld; werk die verzuimmelding bij of sluit haar eerst af."))
     case = AbsenceCase(employee_id=employee.id, employee=employee, status=CaseStatus.OPEN, diagnosis="", cause="",

@@ -211,6 +211,7 @@ def report_sick():
     employees = list(db.session.scalars(
         db.select(Employee).where(Employee.employer_id == employer.id,
                                   db.or_(Employee.keycloak_user_id.is_(None), Employee.keycloak_user_id != viewer.sub),
+                                  db.or_(Employee.left_on.is_(None), Employee.left_on >= date.today()),  # not leavers
                                   ~Employee.cases.any(AbsenceCase.status.in_(CaseStatus.ABSENT)))
         .order_by(Employee.name)))
     form = ManagerSickReportForm()

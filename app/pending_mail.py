@@ -1,9 +1,10 @@
 """The new-document mail for employees without an account (issue 12.2).
 
-A mail that links to a document is of no use to someone who cannot sign in: an employee whose
-dossier has no Keycloak account yet (imported without one, or a dossier made before the account)
-gets no mail when a document is added; the document is marked mail_pending instead. When the
-employee signs in for the first time (the account is active then), every pending mail is sent.
+A mail that links to a document is of no use to someone who cannot sign in: an employee without an
+active account (no Keycloak account linked to the dossier, or one whose password was never set
+because the welcome mail was not followed yet) gets no mail when a document is added; the document
+is marked mail_pending instead. When the employee signs in (the first time: the account is active
+then), every pending mail is sent.
 """
 
 from __future__ import annotations
@@ -12,13 +13,18 @@ import smtplib
 
 from flask import current_app
 
-from app import notifications
+from app import kc_accounts, keycloak_runtime, notifications
 from app.extensions import db
 from app.models import Document, Employee
 
 
 def has_account(employee: Employee) -> bool:
-    return bool(employee.keycloak_user_id)
+    """An active account: linked to the dossier and with a password set. An imported employee who has
+    not followed the welcome mail yet has an account id but could not follow the document link; when
+    Keycloak does not answer, the mail waits too (it goes at the next sign-in)."""
+    if not employee.keycloak_user_id:
+        return False
+    return bool(kc_accounts.has_password(keycloak_runtime.portal_admin(), employee.keycloak_user_id))
 
 
 def mark_pending(document: Document) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import os
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -81,12 +80,15 @@ def _employer(value: str) -> Employer:
         employer = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == org_id))
     else:
         matches = list(db.session.scalars(db.select(Employer).where(
-            Employer.keycloak_org_id.is_not(None), db.func.lower(Employer.keycloak_org_alias) == value.lower())))
+            Employer.keycloak_org_id.is_not(None), Employer.archived_at.is_(None),
+            db.func.lower(Employer.keycloak_org_alias) == value.lower())))
         if len(matches) > 1:
             raise CaseRefused(f"alias {_short(value)!r} hoort bij meer dan één werkgever; gebruik het organisatie-id")
         employer = matches[0] if matches else None
     if employer is None:
         raise CaseRefused(f"onbekende werkgever {_short(value)!r} (organisatie-id of alias)")
+    if employer.archived_at is not None:
+        raise CaseRefused(f"werkgever {employer.name} is verwijderd en gearchiveerd")
     return employer
 
 
@@ -202,35 +204,23 @@ def parse_and_apply(raw: bytes, *, actor: Actor, dry_run: bool = False, today: d
 
 
 @contextlib.contextmanager
-def portal_database(settings=None):
-    """An app context on the portal's database (DATABASE_URL, else the instance folder's SQLite file),
-    at the newest migration. Not create_app(): the CLI needs the database only, not the portal's
-    secrets, which a provisioning environment need not hold."""
-    from flask import Flask
+def portal_database():
+    """The portal's database as the provisioning CLI opens it (scripts.portal_db), with Babel for the
+    Dutch refusals of app.case_records."""
     from flask_babel import Babel
 
-    from app import migrate
-    from app.config import load_settings
+    from scripts.portal_db import portal_records
 
-    settings = settings or load_settings()
-    app = Flask("app", instance_relative_config=True)  # "app": the portal's own instance folder
-    os.makedirs(app.instance_path, exist_ok=True)
-    app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url or f"sqlite:///{app.instance_path}/portal.sqlite"
-    app.config["BABEL_DEFAULT_LOCALE"] = "nl"  # the refusals of app.case_records, in the CLI's Dutch
-    db.init_app(app)
-    Babel(app)
-    migrate.upgrade(app)
-    with app.app_context():
-        try:
-            yield app
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    with portal_records() as app:
+        app.config["BABEL_DEFAULT_LOCALE"] = "nl"
+        Babel(app)
+        yield app
 
 
 def run(path: str, *, dry_run: bool, as_json: bool, console, errors) -> int:
     """The `cases-import` command: exit 0 all rows done (or unchanged), 1 some rows refused (the rest is
-    done), 2 the file is unusable (nothing done), 3 the portal database is unreachable (nothing done)."""
+    done) or the portal's database did not answer (nothing done; run again), 2 the file is unusable
+    (nothing done)."""
     import json
     import sys
     from dataclasses import asdict
@@ -238,7 +228,7 @@ def run(path: str, *, dry_run: bool, as_json: bool, console, errors) -> int:
 
     from rich.markup import escape
     from rich.table import Table
-    from sqlalchemy.exc import OperationalError
+    from scripts.portal_db import PortalDatabaseError
 
     file = Path(path)
     if not file.is_file():
@@ -249,10 +239,10 @@ def run(path: str, *, dry_run: bool, as_json: bool, console, errors) -> int:
     try:
         with portal_database():
             report = parse_and_apply(raw, actor=actor, dry_run=dry_run)
-    except OperationalError as exc:
-        errors.print(f"fout: de database van het portaal is niet bereikbaar ({escape(str(exc.orig))}); er is niets "
-                     "veranderd.")
-        return 3
+    except PortalDatabaseError:
+        errors.print("fout: de database van het portaal antwoordt niet; er is niets veranderd. Draai de import "
+                     "opnieuw zodra de database bereikbaar is (DATABASE_URL).")
+        return 1
     if as_json:
         sys.stdout.write(json.dumps({"summary": report.summary, "rejected": [asdict(r) for r in report.rejected],
                                      "done": [asdict(r) for r in report.done]}, indent=2, ensure_ascii=False) + "\n")

@@ -127,3 +127,15 @@ def test_the_command_exit_codes(tmp_path, monkeypatch, app, world, capsys):
     columns.write_text("naam\n", encoding="utf-8")
     assert provision.main(["cases-import", str(columns)]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_an_archived_employer_takes_no_cases(app, world):
+    from app.models import Employer, utcnow
+
+    with app.app_context():
+        db.session.get(Employer, world.employer_a).archived_at = utcnow()
+        db.session.commit()
+    report = run(app, HEADER + f"a2@example.nl,{ORG['a']},ziekmelding,{TODAY},,\n"
+                              f"a2@example.nl,werkgever-a,ziekmelding,{TODAY},,\n")
+    assert [r.outcome for r in report.rejected] == ["werkgever Werkgever A is verwijderd en gearchiveerd",
+                                                    "onbekende werkgever 'werkgever-a' (organisatie-id of alias)"]

@@ -276,3 +276,19 @@ def test_one_day_is_singular(app, client, world):
     response = client.post(f"/employees/{world.a2}/cases/new", data={"first_sick_day": TODAY.isoformat()})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "(1 dag)" in page and "1 dagen" not in page
+
+
+def test_a_leaver_is_not_reported_sick_after_leaving(app, client, world):
+    with app.app_context():
+        from app.models import Employee
+
+        db.session.get(Employee, world.a2).left_on = TODAY - timedelta(days=10)
+        db.session.commit()
+    sign_in(client, app, "manager-a")
+    assert "Bram A2" not in client.get("/report/sick").get_data(as_text=True)
+    sign_in(client, app, "physician-a")
+    response = client.post(f"/employees/{world.a2}/cases/new", data={"first_sick_day": TODAY.isoformat()})
+    assert response.status_code == 400 and "uit dienst" in response.get_data(as_text=True)
+    ok = client.post(f"/employees/{world.a2}/cases/new",
+                     data={"first_sick_day": (TODAY - timedelta(days=12)).isoformat()})
+    assert ok.status_code == 302  # sick before leaving: still reported

@@ -71,3 +71,32 @@ def test_a_refused_mail_stays_pending(app, world):
         with mock.patch("app.notifications.send_new_document", side_effect=OSError("smtp down")):
             assert pending_mail.send_pending("employee-new") == 0
         assert db.session.scalar(db.select(Document).where(Document.title == "T")).mail_pending is True
+
+
+def test_an_account_without_a_password_is_not_active_yet(app, client, world):
+    """Imported with an account, welcome mail not followed: the mail waits (and also when Keycloak is down)."""
+    sign_in(client, app, "physician-a")
+    for answer in (False, None):
+        with mock.patch("app.kc_accounts.has_password", return_value=answer) as asked, \
+                mock.patch("app.notifications.send_new_document") as send:
+            assert "nog geen account" in _upload(client, world.a2).get_data(as_text=True)
+        send.assert_not_called()
+        assert asked.call_args.args[1] == "employee-a2"
+
+
+def test_has_password_asks_keycloak_for_a_checked_id_only():
+    from app import kc_accounts
+
+    admin = mock.Mock()
+    admin.get_credentials.return_value = [{"type": "otp"}, {"type": "password"}]
+    user_id = "0f6d3b3c-1c1e-4a57-9d1e-1a2b3c4d5e6f"
+    assert kc_accounts.has_password(admin, user_id) is True
+    admin.get_credentials.return_value = [{"type": "otp"}]
+    assert kc_accounts.has_password(admin, user_id) is False
+    admin.get_credentials.reset_mock()
+    assert kc_accounts.has_password(admin, "../users") is False and kc_accounts.has_password(admin, None) is False
+    admin.get_credentials.assert_not_called()
+    from keycloak.exceptions import KeycloakConnectionError
+
+    admin.get_credentials.side_effect = KeycloakConnectionError("down")
+    assert kc_accounts.has_password(admin, user_id) is None

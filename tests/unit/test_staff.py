@@ -3,10 +3,19 @@
 import io
 from unittest import mock
 
+import pytest
+
 from scripts.demo_data import tiny_pdf
 from app.extensions import db
 from app.models import Document
 from tests.portal_fixtures import sign_in
+
+
+@pytest.fixture(autouse=True)
+def active_accounts():
+    """The employees here have active accounts (a password in Keycloak; see app.pending_mail)."""
+    with mock.patch("app.kc_accounts.has_password", return_value=True):
+        yield
 
 
 def test_staff_page_lists_only_served_employers(app, client, world):
