@@ -8,6 +8,7 @@ from flask import Flask
 
 from app.config import Settings, load_settings, require_production_secrets
 from app import db_tuning  # noqa: F401  (registers the SQLite WAL + busy-timeout connect hook once)
+from app import data_version  # noqa: F401  (raises Employer.data_version on every write to its data)
 from app.extensions import csrf, db, oauth, portal_admin
 from app.oidc_client import RS256OnlyClient
 
@@ -54,13 +55,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     portal_admin.init_app(app)  # the portal's own admin client, never the provisioner's
 
-    from app import auth, dashboard, documents, dossier, health, i18n, invitations, migrate, security, staff, user_settings
+    from app import (auth, cases, dashboard, documents, dossier, health, i18n, invitations, migrate, security, staff,
+                     user_settings)
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(invitations.bp)
     app.register_blueprint(dossier.bp)
+    app.register_blueprint(cases.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(user_settings.bp)

@@ -22,8 +22,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import abort, g
-from sqlalchemy.orm import contains_eager
+from flask import abort, g, has_request_context
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
 from app.models import AbsenceCase, Audience, Document, Employee, Employer, ProfessionalAssignment
@@ -128,7 +128,11 @@ def employer_for_org(organization_id: str | None) -> Employer | None:
     """The portal's employer bound to this Keycloak organization id (ids only: an alias matches nothing)."""
     if not organization_id:
         return None
-    return db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == organization_id))
+    # asked several times per page (access checks, the employer switcher in base.html): once per request
+    memo = g.setdefault("_employer_for_org", {}) if has_request_context() else {}
+    if organization_id not in memo:
+        memo[organization_id] = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == organization_id))
+    return memo[organization_id]
 
 
 def managed_employer_ids(viewer: Viewer) -> list[str]:
@@ -148,8 +152,13 @@ def served_employer_ids(viewer: Viewer) -> list[str]:
     return list(db.session.scalars(query))
 
 
-def own_employee(viewer: Viewer) -> Employee | None:
-    return db.session.scalar(db.select(Employee).where(Employee.keycloak_user_id == viewer.sub))
+# A dossier page in two statements: the employee with employer and cases (joined), then the documents.
+DOSSIER_LOAD = (joinedload(Employee.employer), joinedload(Employee.cases), selectinload(Employee.documents))
+
+
+def own_employee(viewer: Viewer, *options) -> Employee | None:
+    query = db.select(Employee).where(Employee.keycloak_user_id == viewer.sub).options(*options)
+    return db.session.scalars(query).unique().first()
 
 
 def relation_to(viewer: Viewer, employee: Employee) -> str | None:
@@ -192,9 +201,9 @@ def _uuid_or_404(value: str) -> str:
         abort(404)
 
 
-def employee_or_404(viewer: Viewer, employee_id: str, allowed: tuple[str, ...] = (PROFESSIONAL, SELF)):
+def employee_or_404(viewer: Viewer, employee_id: str, allowed: tuple[str, ...] = (PROFESSIONAL, SELF), options=()):
     """The employee and the viewer's relation, or 404 (the same 404 whether it exists or not)."""
-    employee = db.session.get(Employee, _uuid_or_404(employee_id))
+    employee = db.session.get(Employee, _uuid_or_404(employee_id), options=options)
     relation = relation_to(viewer, employee) if employee else None
     if relation not in allowed:
         abort(404)
@@ -202,7 +211,8 @@ def employee_or_404(viewer: Viewer, employee_id: str, allowed: tuple[str, ...] =
 
 
 def case_or_404(viewer: Viewer, case_id: str):
-    case = db.session.get(AbsenceCase, _uuid_or_404(case_id))
+    # the case and its employee in one statement (the relation check and the page both need the employee)
+    case = db.session.get(AbsenceCase, _uuid_or_404(case_id), options=(joinedload(AbsenceCase.employee),))
     relation = relation_to(viewer, case.employee) if case else None
     if relation is None:
         abort(404)

@@ -20,7 +20,7 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import OAuthError
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 
-from app import security_log, server_sessions, sign_in_sessions, tokens
+from app import pending_mail, security_log, server_sessions, sign_in_sessions, tokens
 from app.redirects import safe_next
 from app.extensions import csrf, oauth
 
@@ -235,6 +235,7 @@ def callback():
     session["refresh_token"] = token.get("refresh_token")
     session["refreshed_at"] = time.time()
     security_log.event("sign-in", actor=user["sub"], target=user["sid"], employer=_employers(user))
+    pending_mail.send_pending(user["sub"])  # new-document mails that waited for the account (app.pending_mail)
     return redirect(safe_next(next_url))
 
 

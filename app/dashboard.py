@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+from collections import OrderedDict
 from calendar import monthrange
 from datetime import date, timedelta
 
 from flask import (Blueprint, Response, abort, current_app, g, redirect, render_template, request, session,
                    stream_with_context, url_for)
+from markupsafe import Markup
 from sqlalchemy.orm import contains_eager
 
-from app import access, access_log
+from app import access, access_log, i18n
 from app.auth import login_required
 from app.extensions import db
 from app.models import AbsenceCase, CaseStatus, Employee, Employer
@@ -48,8 +51,12 @@ def index():
     employer = _selected_employer(viewer)
     if employer is not None:
         context |= _overview(employer, viewer)
+    page = render_template("dashboard/index.html", **context)
+    if employer is not None:
+        # after rendering: the log's commit expires the loaded rows (they would be read again), and a
+        # failed record still answers 500, so no overview leaves without its row
         access_log.record_overview(viewer, employer, access_log.DASHBOARD)
-    return render_template("dashboard/index.html", **context)
+    return page
 
 
 @bp.route("/dashboard/export.csv")
@@ -224,31 +231,73 @@ def _aggregates(employer: Employer, today: date) -> dict:
             "months": months}
 
 
+class VersionedCache:
+    """Figures computed from an employer's data, kept per (employer id, data_version, day, ...) in this
+    worker: a write to the employer's employees or cases raises data_version (app/data_version.py),
+    so a stale entry is never used again; the oldest entries go first when it is full."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: tuple, compute):
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        value = compute()  # outside the lock: two threads may compute the same value once each
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value
+
+
+CACHE = VersionedCache()
+
+
 def _overview(employer: Employer, viewer: access.Viewer) -> dict:
     today = date.today()
     filters = _filters(request.args)
-    totals = _aggregates(employer, today)
+    version = (employer.id, employer.data_version, today)
+    # the aggregates and the list's count cover the whole employer: computed once per data version
+    totals = CACHE.get(("aggregates", *version), lambda: _aggregates(employer, today))
     months = totals["months"]
     query = _filtered_query(employer, filters, today)
-    matching = db.session.scalar(db.select(db.func.count()).select_from(query.order_by(None).subquery()))
+    matching = CACHE.get(("matching", *version, filters["q"], filters["status"], filters["long"]),
+                         lambda: db.session.scalar(db.select(db.func.count()).select_from(query.order_by(None).subquery())))
     pages = max(1, -(-matching // PAGE_SIZE))
     page = min(filters["page"], pages)
-    cases = [access.case_view(case, access.MANAGER, today)
-             for case in db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))]
+    pagination = {"page": page, "pages": pages, "matching": matching}
+
+    def cases_html() -> Markup:
+        # one page of the list, rendered: the same for every manager of this employer until the next write
+        cases = [access.case_view(case, access.MANAGER, today)
+                 for case in db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))]
+        return Markup(render_template("dashboard/_cases.html", cases=cases, filters=filters | {"page": page},
+                                      pagination=pagination))
+
+    list_key = ("list", *version, filters["q"], filters["status"], filters["long"], filters["sort"], page,
+                i18n.select_locale())
     year_days = sum(m["absent_days"] for m in months)
     year_capacity = sum(m["capacity"] for m in months)
-    return {
-        "employer": employer,
+    figures = {
         "headcount": totals["headcount"],
         "absent_now": totals["absent_now"],
         "absence_percentage": round(100 * year_days / year_capacity, 1) if year_capacity else 0.0,
         "current_percentage": months[-1]["percentage"] if months else 0.0,
         "long_cases": totals["long_cases"],
-        "cases": cases,
-        "filters": filters | {"page": page},
-        "pagination": {"page": page, "pages": pages, "matching": matching},
-        "sorts": tuple(SORTS),
         "chart": chart(months),
+    }
+    locale = i18n.select_locale()
+    return figures | {
+        "employer": employer,
+        # the figures and the chart, rendered (Babel's percentages, the SVG): the same until the next write
+        "summary_html": CACHE.get(("summary", *version, locale),
+                                  lambda: Markup(render_template("dashboard/_summary.html", **figures))),
+        "cases_html": CACHE.get(list_key, cases_html),
+        "filters": filters | {"page": page},
+        "pagination": pagination,
+        "sorts": tuple(SORTS),
     }
 
 

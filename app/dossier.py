@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 
-from app import access, access_log
+from app import access, access_log, case_records
 from app.auth import login_required
 
 bp = Blueprint("dossier", __name__)
@@ -15,7 +15,7 @@ bp = Blueprint("dossier", __name__)
 def mine():
     """The signed-in employee's own dossier."""
     viewer = access.current_viewer()
-    employee = access.own_employee(viewer)
+    employee = access.own_employee(viewer, *access.DOSSIER_LOAD)
     if employee is None:
         if viewer.is_professional:
             return redirect(url_for("staff.index"))
@@ -28,16 +28,19 @@ def mine():
 def show(employee_id: str):
     """A dossier seen by the arbodienst (or the employee themself); managers get the overview only."""
     viewer = access.current_viewer()
-    employee, relation = access.employee_or_404(viewer, employee_id)
+    employee, relation = access.employee_or_404(viewer, employee_id, options=access.DOSSIER_LOAD)
     return _render(viewer, employee, relation)
 
 
 def _render(viewer, employee, relation):
-    access_log.record(viewer, relation, employee, access_log.DOSSIER, employee.id)
     cases = [access.case_view(case, relation) for case in employee.cases]
     documents = access.visible_documents(employee, relation)
-    return render_template("dossier/show.html", employee=employee, relation=relation, cases=cases,
+    page = render_template("dossier/show.html", employee=employee, relation=relation, cases=cases,
                            documents=documents, own=relation == access.SELF)
+    # recorded after rendering: the log's commit expires the loaded objects, and a failed record
+    # still answers 500, so no page leaves without its row
+    access_log.record(viewer, relation, employee, access_log.DOSSIER, employee.id)
+    return page
 
 
 @bp.route("/dossier/access-log")
@@ -57,6 +60,10 @@ def case(case_id: str):
     """One absence case, with exactly the fields the viewer's relation allows."""
     viewer = access.current_viewer()
     absence_case, relation = access.case_or_404(viewer, case_id)
-    access_log.record(viewer, relation, absence_case.employee, access_log.CASE, absence_case.id)
-    return render_template("dossier/case.html", case=access.case_view(absence_case, relation), relation=relation,
-                           medical_fields=access.MEDICAL_FIELDS)
+    physician = relation == access.PROFESSIONAL and "physician" in viewer.roles
+    # the history is the arbodienst's; medical values in it for the physician only (app.case_records)
+    history = case_records.history_view(absence_case, physician) if relation == access.PROFESSIONAL else []
+    page = render_template("dossier/case.html", case=access.case_view(absence_case, relation), relation=relation,
+                           medical_fields=access.MEDICAL_FIELDS, history=history, physician=physician)
+    access_log.record(viewer, relation, absence_case.employee, access_log.CASE, absence_case.id)  # after: see _render
+    return page

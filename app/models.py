@@ -10,7 +10,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timezone
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -39,6 +40,12 @@ class Employer(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     keycloak_org_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     keycloak_org_alias: Mapped[str | None] = mapped_column(String(200))  # display only, never matched
+    # set when the employer is removed (`provision employer delete`): its dossiers stay for the legal
+    # retention time (app.employer_records), nothing is deleted
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # raised on every write to this employer's employees or cases (app/data_version.py): the key of
+    # the dashboard's cached aggregates, read fresh from the database on every request
+    data_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # contractual working days per week are the same for everyone here; used for the absence percentage
     employees: Mapped[list["Employee"]] = relationship(back_populates="employer", order_by="Employee.name")
 
@@ -47,7 +54,9 @@ class Employee(db.Model):
     """A worker of an employer, linked to their Keycloak user by the user id (`sub`)."""
 
     __tablename__ = "employee"
-    __table_args__ = (Index("ix_employee_employer_name", "employer_id", "name"),)  # migration 0004: list by name
+    __table_args__ = (Index("ix_employee_employer_name", "employer_id", "name"),  # migration 0004: list by name
+                      # migration 0006: the HR system's own key, within one employer
+                      UniqueConstraint("employer_id", "personnel_number", name="uq_employee_employer_personnel_number"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     keycloak_user_id: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -56,6 +65,11 @@ class Employee(db.Model):
     email: Mapped[str] = mapped_column(String(320))
     birth_date: Mapped[date | None] = mapped_column(Date)
     mobile: Mapped[str | None] = mapped_column(String(32))
+    # from the HR import (migration 0006); a leaver is marked with left_on, never deleted
+    personnel_number: Mapped[str | None] = mapped_column(String(32))
+    department: Mapped[str | None] = mapped_column(String(100))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
 
     employer: Mapped[Employer] = relationship(back_populates="employees")
     cases: Mapped[list["AbsenceCase"]] = relationship(back_populates="employee",
@@ -93,6 +107,7 @@ class AbsenceCase(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     employee: Mapped[Employee] = relationship(back_populates="cases")
+    changes: Mapped[list["CaseChange"]] = relationship(back_populates="case", order_by="CaseChange.id.desc()")
 
     def last_day(self, today: date) -> date:
         """The last day of absence so far (today while still absent)."""
@@ -102,6 +117,25 @@ class AbsenceCase(db.Model):
         if not self.expected_recovery:
             return None
         return max(0, (self.expected_recovery - self.first_sick_day).days + 6) // 7
+
+
+class CaseChange(db.Model):
+    """One change to an absence case (opened, updated, medical fields, closed): who, when, which
+    fields from what to what. Written only by app.case_records, never changed afterwards (migration
+    0005). Medical values are kept here too, and shown to the physician only (app.case_records)."""
+
+    __tablename__ = "case_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("absence_case.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_sub: Mapped[str] = mapped_column(String(64))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    actor_role: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(16))      # opened, updated, medical, closed
+    changes: Mapped[str] = mapped_column(Text, default="[]")  # JSON [[field, old, new], ...]
+
+    case: Mapped[AbsenceCase] = relationship(back_populates="changes")
 
 
 class DocumentKind:
@@ -136,6 +170,8 @@ class Document(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200), default="")
+    # the new-document mail waits here for an employee without an account (sent at activation; 0005)
+    mail_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     employee: Mapped[Employee] = relationship(back_populates="documents")
 

@@ -15,7 +15,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from app import access, notifications
+from app import access, notifications, pending_mail
 from app.documents import UploadRejected, store_document
 from app.extensions import db
 from app.models import Audience, Document, DocumentKind, Employee, Employer
@@ -68,6 +68,9 @@ def _notify(document: Document) -> str:
     """E-mail the employee when the document is meant for them; the result as a message for staff."""
     if document.audience == Audience.PHYSICIAN:
         return _("Document opgeslagen (alleen voor de arbodienst; de werknemer krijgt geen e-mail).")
+    if not pending_mail.has_account(document.employee):  # a link nobody can follow yet: wait for the account
+        pending_mail.mark_pending(document)
+        return _("Document opgeslagen; de werknemer heeft nog geen account en krijgt de e-mail zodra dat actief is.")
     try:
         notifications.send_new_document(current_app.config["SETTINGS"], document)
     except (OSError, smtplib.SMTPException):

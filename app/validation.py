@@ -57,3 +57,15 @@ def email_problem(email: str) -> str | None:
 
 def is_email(email: str) -> bool:
     return email_problem(email) is None
+
+
+# Keycloak keeps names and settings in columns of 255 characters (realm display name and SMTP
+# settings, organization name, alias and domain, user attribute values) and its user profile caps
+# username, e-mail and first/last name at 255: longer values fail half-way with a database error.
+KEYCLOAK_MAX = 255
+
+
+def length_problems(fields: dict[str, str | None], limit: int = KEYCLOAK_MAX) -> list[str]:
+    """One sentence per field longer than Keycloak stores (None and empty values are skipped)."""
+    return [f"{name} is langer dan {limit} tekens ({len(value)}); Keycloak bewaart hoogstens {limit}"
+            for name, value in fields.items() if value and len(value) > limit]

@@ -135,9 +135,14 @@ def portal_sign_in(portal_url: str, user: User) -> None:
     with LoopbackBrowser() as http:
         response = http.get(f"{portal_url}/auth/login", timeout=30)  # follows to Keycloak's page
         response = keycloak_forms(http, response, user)
-        response = http.get(response.headers["Location"], timeout=30)  # callback -> first page
-        if response.status_code != 200 or not response.url.startswith(portal_url):
-            raise SignInFailed(f"portal answered {response.status_code} at {response.url}")
+        # the callback unfollowed (it exchanges the code and checks the ID token), then the first page
+        callback = http.get(response.headers["Location"], allow_redirects=False, timeout=30)
+        if callback.status_code != 302 or "portal_session" not in callback.cookies:
+            raise SignInFailed(f"callback answered {callback.status_code} without a session")
+        response = http.get(portal_url + callback.headers["Location"] if callback.headers["Location"].startswith("/")
+                            else callback.headers["Location"], timeout=30)
+        if response.status_code != 200 or not response.url.startswith(portal_url) or 'id="signed-in-as"' not in response.text:
+            raise SignInFailed(f"first page answered {response.status_code} at {response.url}")
 
 
 def create_users(admin, count: int) -> list[User]:

@@ -11,9 +11,10 @@ from datetime import date, timedelta
 
 from flask import current_app
 
+from app import case_records, data_version, employee_records, employer_records, professional_records
 from app.documents import store_document
 from app.extensions import db
-from app.models import AbsenceCase, Audience, CaseStatus, DocumentKind, Employee, Employer, ProfessionalAssignment
+from app.models import AbsenceCase, Audience, CaseStatus, DocumentKind, Employee, Employer
 
 # DEV ONLY demo people; all e-mail addresses are in the demo employer's domain.
 DEMO_EMPLOYEES = [
@@ -60,6 +61,9 @@ def tiny_pdf(text: str) -> bytes:
     return bytes(out)
 
 
+# The portal's records are made by the same code as `provision employer create`, `import` and
+# `invite --role physician` (app.employer_records, app.employee_records, app.professional_records).
+
 def ensure_employer(name: str, org_id: str, alias: str | None = None) -> Employer:
     """The employer bound to this Keycloak organization id (the only key; the alias is display only)."""
     from app.keycloak.ids import checked_id
@@ -67,33 +71,22 @@ def ensure_employer(name: str, org_id: str, alias: str | None = None) -> Employe
     org_id = checked_id(org_id, "organization id")
     employer = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == org_id))
     if employer is None:
-        employer = Employer(name=name, keycloak_org_id=org_id, keycloak_org_alias=alias)
-        db.session.add(employer)
-        db.session.commit()
+        employer_records.sync_employer(org_id, name, alias)
+        employer = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == org_id))
     return employer
 
 
 def ensure_employee(employer: Employer, *, keycloak_user_id: str | None, email: str, name: str,
                     birth_date: str | None = None, mobile: str | None = None) -> Employee:
     # per employer: a recreated organization is a new employer and gets nothing of its predecessor
-    employee = db.session.scalar(db.select(Employee).where(Employee.employer_id == employer.id,
-                                                           Employee.email == email))
-    if employee is None:
-        employee = Employee(employer_id=employer.id, keycloak_user_id=keycloak_user_id, email=email, name=name,
-                            birth_date=date.fromisoformat(birth_date) if birth_date else None, mobile=mobile)
-        db.session.add(employee)
-    else:
-        employee.keycloak_user_id = keycloak_user_id or employee.keycloak_user_id
-    db.session.commit()
-    return employee
+    wanted = {"email": email, "name": name} | ({"birth_date": date.fromisoformat(birth_date)} if birth_date else {}) \
+        | ({"mobile": mobile} if mobile else {})
+    employee_records.sync_employee(employer, wanted, keycloak_user_id=keycloak_user_id)
+    return employee_records.find_employee(employer, email=email)
 
 
 def assign_professional(keycloak_user_id: str, employer: Employer) -> None:
-    exists = db.session.scalar(db.select(ProfessionalAssignment).where(
-        ProfessionalAssignment.keycloak_user_id == keycloak_user_id, ProfessionalAssignment.employer_id == employer.id))
-    if not exists:
-        db.session.add(ProfessionalAssignment(keycloak_user_id=keycloak_user_id, employer_id=employer.id))
-        db.session.commit()
+    professional_records.assign(keycloak_user_id, [employer])
 
 
 def load_demo(org_id: str, org_alias: str, user_ids: dict[str, str], manager: dict | None = None,
@@ -114,14 +107,19 @@ def load_demo(org_id: str, org_alias: str, user_ids: dict[str, str], manager: di
         assign_professional(sub, employer)
     if any(employee.cases for employee in people.values()):
         return employer  # cases and documents were loaded before
+    # through the same code as the case pages and the import (history included), not separate inserts
+    demo, physician = case_records.Actor("demo", "demo", "staff"), case_records.Actor("demo", "demo", "physician")
     for email, days_ago, weeks, recovered_after, status, advice in DEMO_CASES:
         first = today - timedelta(days=days_ago)
-        db.session.add(AbsenceCase(
-            employee_id=people[email].id, first_sick_day=first, expected_recovery=first + timedelta(weeks=weeks),
-            recovered_on=first + timedelta(days=recovered_after) if recovered_after else None, status=status,
-            work_possible=advice, diagnosis="(demo) fictieve diagnose", cause="(demo) fictieve oorzaak",
-            medical_notes="(demo) fictieve aantekening van de bedrijfsarts"))
-    db.session.commit()
+        case = case_records.open_case(people[email], demo, first_sick_day=first, work_possible=advice, today=today,
+                                      expected_recovery=case_records.expected_recovery_from_weeks(first, weeks))
+        case_records.record_medical(case, physician, diagnosis="(demo) fictieve diagnose",
+                                    cause="(demo) fictieve oorzaak",
+                                    medical_notes="(demo) fictieve aantekening van de bedrijfsarts")
+        if status == CaseStatus.PARTIAL:
+            case_records.update_case(case, demo, status=status)
+        if recovered_after:
+            case_records.close_case(case, demo, recovered_on=first + timedelta(days=recovered_after), today=today)
     for email, kind, title, audience in (
         ("anna@ek88.nl", DocumentKind.INVITATION, "Uitnodiging spreekuur bedrijfsarts", Audience.EMPLOYEE),
         ("bram@ek88.nl", DocumentKind.ABSENCE, "Probleemanalyse", Audience.EMPLOYER),
@@ -132,3 +130,36 @@ def load_demo(org_id: str, org_alias: str, user_ids: dict[str, str], manager: di
                        data=tiny_pdf(f"{title} (demo)"), created_by="demo")
     current_app.logger.info("demo data loaded for EK88")
     return employer
+
+
+def bulk_employer(employer: Employer, employees: int, open_cases: int, today: date | None = None,
+                  batch: int = 5000) -> None:
+    """A large employer for benchmarks and load tests: `employees` employees, each with one old recovered
+    case, and `open_cases` of them absent now (open or partial). Inserted in batches through the ORM's
+    bulk INSERT (the models' columns and defaults, no per-row flush), so 10,000 employees take seconds."""
+    from app.models import new_id
+
+    today = today or date.today()
+    every = max(1, employees // open_cases) if open_cases else 0
+    people, cases = [], []
+    for i in range(employees):
+        employee_id = new_id()
+        people.append({"id": employee_id, "employer_id": employer.id, "keycloak_user_id": f"bulk-{employer.id[:8]}-{i}",
+                       "name": f"Werknemer {i:05d}", "email": f"w{i}@bulk.example", "birth_date": date(1980, 1, 1)})
+        old = today - timedelta(days=300 - i % 200)
+        cases.append({"id": new_id(), "employee_id": employee_id, "first_sick_day": old,
+                      "expected_recovery": old + timedelta(weeks=2), "recovered_on": old + timedelta(days=10),
+                      "status": CaseStatus.RECOVERED, "work_possible": "", "diagnosis": "(demo)", "cause": "(demo)",
+                      "medical_notes": "(demo)"})
+        if every and i % every == 0 and i // every < open_cases:
+            first = today - timedelta(days=i % 90)
+            cases.append({"id": new_id(), "employee_id": employee_id, "first_sick_day": first,
+                          "expected_recovery": first + timedelta(weeks=4), "recovered_on": None,
+                          "status": CaseStatus.PARTIAL if i % 4 == 0 else CaseStatus.OPEN,
+                          "work_possible": "Licht werk", "diagnosis": "(demo)", "cause": "(demo)",
+                          "medical_notes": "(demo)"})
+    for rows, model in ((people, Employee), (cases, AbsenceCase)):
+        for start in range(0, len(rows), batch):
+            db.session.execute(db.insert(model), rows[start:start + batch])
+    data_version.bump(db.session, [employer.id])  # bulk INSERTs bypass the unit of work's hook
+    db.session.commit()

@@ -196,6 +196,9 @@ def is_ready(settings: Settings) -> bool:
         return False
 
 
+started_process: subprocess.Popen | None = None  # the Keycloak start() launched in this process
+
+
 def pid_file(settings: Settings) -> Path:
     return settings.keycloak_data_dir / "keycloak.pid"
 
@@ -253,6 +256,8 @@ def start(settings: Settings, timeout: float = 300.0) -> str:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    env=keycloak_environment(settings, java_home), start_new_session=True)
     pid_file(settings).write_text(str(process.pid))
+    global started_process  # ./dev run's supervisor watches it (scripts/stack.py)
+    started_process = process
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -21,6 +21,11 @@ MAX_NAME = 100
 MAX_EMAIL = validation.MAX_EMAIL
 
 COLUMNS = ("email", "first_name", "last_name", "employer", "role", "birth_date", "mobile")
+# Optional: the employee's dossier in the portal (app.employee_records). A column the file lacks is
+# left alone in existing dossiers; end_date (yyyy-mm-dd) marks a leaver.
+OPTIONAL_COLUMNS = ("personnel_number", "department", "start_date", "end_date")
+PERSONNEL_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$")
+MAX_DEPARTMENT = 100
 IMPORT_ROLES = ("employee", "manager", "superuser")
 
 
@@ -38,6 +43,10 @@ class Row:
     role: str
     birth_date: str = ""
     mobile: str = ""
+    personnel_number: str = ""
+    department: str = ""
+    start_date: str = ""
+    end_date: str = ""
 
 
 @dataclass
@@ -52,6 +61,7 @@ class Parsed:
     rows: list[Row] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     empty_lines: int = 0
+    optional_columns: tuple[str, ...] = ()  # which of OPTIONAL_COLUMNS the file has
 
 
 def check_email(email: str) -> str | None:
@@ -89,6 +99,35 @@ def check_employee_details(birth_date: str, mobile: str) -> list[str]:
     return problems
 
 
+def check_dossier_details(row: "Row") -> list[str]:
+    """The optional dossier columns: personnel number, department, start and end date."""
+    problems = []
+    if row.personnel_number and not PERSONNEL_NUMBER.match(row.personnel_number):
+        problems.append(f"personeelsnummer mag alleen letters, cijfers en . _ / - bevatten (max. 32): "
+                        f"{_short(row.personnel_number)}")
+    if len(row.department) > MAX_DEPARTMENT:
+        problems.append(f"afdeling is langer dan {MAX_DEPARTMENT} tekens ({len(row.department)})")
+    elif re.search(r"[<>\x00-\x1F\x7F]", row.department):
+        problems.append(f"afdeling bevat niet-toegestane tekens (zoals < of >): {_short(row.department)}")
+    dates = {}
+    for name, label in (("start_date", "datum in dienst"), ("end_date", "datum uit dienst")):
+        value = getattr(row, name)
+        if value:
+            dates[name] = _iso_date(value)
+            if dates[name] is None:
+                problems.append(f"{label} is geen jjjj-mm-dd: {_short(value)}")
+    if dates.get("start_date") and dates.get("end_date") and dates["end_date"] < dates["start_date"]:
+        problems.append(f"datum uit dienst ({row.end_date}) ligt voor datum in dienst ({row.start_date})")
+    return problems
+
+
+def _iso_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+    except ValueError:
+        return None
+
+
 def decode(raw: bytes) -> str:
     """The file as text: UTF-8 (with or without BOM), else a clear refusal."""
     try:
@@ -107,14 +146,14 @@ def parse_csv(raw: bytes, known_employers: set[str] | None = None) -> Parsed:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in _next_record(reader, 1)]
     missing = [c for c in COLUMNS if c not in header]
-    unknown = [h for h in header if h not in COLUMNS]
+    unknown = [h for h in header if h not in COLUMNS + OPTIONAL_COLUMNS]
     if missing or unknown or len(set(header)) != len(header):
         raise BadInput("verkeerde kolommen: " + "; ".join(filter(None, [
             f"ontbrekend: {', '.join(missing)}" if missing else "",
             f"onbekend: {', '.join(_short(u) for u in unknown)}" if unknown else "",
             "dubbele kolomnamen" if len(set(header)) != len(header) else "",
         ])) + f" (verwacht: {delimiter.join(COLUMNS)})")
-    parsed, seen = Parsed(), {}
+    parsed, seen, numbers = Parsed(optional_columns=tuple(c for c in OPTIONAL_COLUMNS if c in header)), {}, {}
     employers = {e.lower() for e in known_employers} if known_employers is not None else None
     while True:
         # a quoted field may span lines: the row's physical line is where its record starts
@@ -131,7 +170,8 @@ def parse_csv(raw: bytes, known_employers: set[str] | None = None) -> Parsed:
         values = {name: cell.strip() for name, cell in zip(header, cells)}
         row = Row(line=line, email=values["email"].lower(), first_name=values["first_name"],
                   last_name=values["last_name"], employer=values["employer"], role=values["role"].lower(),
-                  birth_date=values["birth_date"], mobile=values["mobile"].replace(" ", ""))
+                  birth_date=values["birth_date"], mobile=values["mobile"].replace(" ", ""),
+                  **{name: values.get(name, "") for name in OPTIONAL_COLUMNS})
         problems = check_person(row.email, row.first_name, row.last_name)
         if row.role not in IMPORT_ROLES:
             problems.append(f"onbekende rol {_short(row.role)!r} (toegestaan: {', '.join(IMPORT_ROLES)})")
@@ -141,12 +181,18 @@ def parse_csv(raw: bytes, known_employers: set[str] | None = None) -> Parsed:
             problems.append(f"onbekende werkgever {_short(row.employer)!r}")
         if row.role == "employee":
             problems += check_employee_details(row.birth_date, row.mobile)
+        problems += check_dossier_details(row)
         if not problems and row.email in seen:
             problems.append(f"dubbel e-mailadres (ook op regel {seen[row.email]})")
+        number_key = (row.employer.lower(), row.personnel_number)
+        if not problems and row.personnel_number and number_key in numbers:
+            problems.append(f"dubbel personeelsnummer {row.personnel_number} (ook op regel {numbers[number_key]})")
         if problems:
             parsed.rejected.append(Rejected(line, _short(row.email), "; ".join(problems)))
             continue
         seen[row.email] = line
+        if row.personnel_number:
+            numbers[number_key] = line
         parsed.rows.append(row)
     return parsed
 

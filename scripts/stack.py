@@ -86,7 +86,9 @@ def check_runtime_client(settings: Settings) -> None:
             f"{settings.portal_admin_client_id!r}: stop, delete .data/ (README, Troubleshooting) and run again.")
 
 
-def up(settings: Settings) -> int:
+def up(settings: Settings, demo: bool = True) -> int:
+    """demo=False (`./dev run --no-demo`): the stack as a new arbodienst starts, without the demo
+    employer; README "Eerste werkgever aansluiten" takes it from there."""
     from scripts.demo import provision_demo
 
     started: list[subprocess.Popen] = []
@@ -99,37 +101,62 @@ def up(settings: Settings) -> int:
             started_keycloak = not kc_runner.is_ready(settings)
             console.print(kc_runner.start(settings))
         check_runtime_client(settings)
-        with console.status("Provisioning the demo employer ..."):
-            demo = provision_demo(settings)
+        if demo:
+            with console.status("Provisioning the demo employer ..."):
+                demo = provision_demo(settings)
         with console.status("Starting the portal ..."):
             started.append(start_app(settings))
     except kc_runner.RunnerError as exc:
         console.print(f"[red]error:[/red] {exc}")
         _stop(started, settings, started_keycloak)
         return 1
-    console.print(f"""
-[bold green]The portal is running.[/bold green]
-  Portal            {settings.portal_url}/
-  Mail and SMS      {settings.sink_url}/   (every e-mail and text message ends up here)
-  Keycloak admin    {settings.keycloak_url}/admin/  user {settings.keycloak_admin_user}, password {settings.keycloak_admin_password} (DEV ONLY)
+    accounts = f"""
   Demo manager      {demo['email']} / {demo['password']} (DEV ONLY), superuser of employer {demo['employer']};
                     at first sign-in you set up an authenticator app ("Scannen mislukt?" shows the key).
   Demo employees    {', '.join(demo['employees'])} / {demo['employee_password']} (DEV ONLY);
                     at first sign-in they choose SMS (texts appear in the sink) or an authenticator app.
-  Company doctor    {demo['physician']} / {demo['physician_password']} (DEV ONLY)
+  Company doctor    {demo['physician']} / {demo['physician_password']} (DEV ONLY)""" if demo else """
+  No demo data (--no-demo): add your first employer as in README, "Eerste werkgever aansluiten"."""
+    console.print(f"""
+[bold green]The portal is running.[/bold green]
+  Portal            {settings.portal_url}/
+  Mail and SMS      {settings.sink_url}/   (every e-mail and text message ends up here)
+  Keycloak admin    {settings.keycloak_url}/admin/  user {settings.keycloak_admin_user}, password {settings.keycloak_admin_password} (DEV ONLY){accounts}
 Press Ctrl-C to stop everything.""", soft_wrap=True)
     stopped = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stopped.update(now=True))
     names = (["the mail/SMS sink"] if sink else []) + ["the portal"]
+    children = dict(zip(names, started))
+    children["Keycloak"] = watch_keycloak(settings, kc_runner.started_process if started_keycloak else None)
     ended = None
     try:
-        ended = supervise(dict(zip(names, started)), lambda: stopped["now"])
+        ended = supervise(children, lambda: stopped["now"])
     except KeyboardInterrupt:
         pass
     if ended:
         console.print(f"[red]error:[/red] {describe_exit(*ended)}; stopping the rest.")
     _stop(started, settings, started_keycloak)
     return 1 if ended else 0
+
+
+class KeycloakHealth:
+    """Popen-like watch on a Keycloak this run did not start (reused): it has ended when its
+    management port stops answering /health/live a few times in a row."""
+
+    def __init__(self, url: str, misses: int = 3):
+        self.url, self.misses, self.returncode, self._missed = url, misses, None, 0
+
+    def poll(self):
+        if self.returncode is None:
+            self._missed = 0 if _answers(self.url) else self._missed + 1
+            if self._missed >= self.misses:
+                self.returncode = f"stopped answering at {self.url}"
+        return self.returncode
+
+
+def watch_keycloak(settings: Settings, process: subprocess.Popen | None):
+    """What supervise() watches for Keycloak: its process when this run started it, else its health."""
+    return process if process is not None else KeycloakHealth(f"{settings.keycloak_management_url}/health/live")
 
 
 def supervise(children: dict[str, subprocess.Popen], should_stop, interval: float = 1.0) -> tuple[str, int] | None:
@@ -142,9 +169,12 @@ def supervise(children: dict[str, subprocess.Popen], should_stop, interval: floa
     return None
 
 
-def describe_exit(name: str, returncode: int) -> str:
-    """One sentence: which process ended and how (Popen gives -N for 'killed by signal N')."""
-    if returncode < 0:
+def describe_exit(name: str, returncode: int | str) -> str:
+    """One sentence: which process ended and how (Popen gives -N for 'killed by signal N'; a watched
+    service that is not our child, such as a reused Keycloak, says what it stopped doing)."""
+    if isinstance(returncode, str):
+        how = returncode
+    elif returncode < 0:
         try:
             how = f"was killed by signal {signal.Signals(-returncode).name}"
         except ValueError:
@@ -169,11 +199,14 @@ def _stop(processes: list[subprocess.Popen], settings: Settings, stop_keycloak: 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the whole local portal stack (development mode).")
     parser.add_argument("command", choices=["up"], help="up: start everything until Ctrl-C")
-    parser.parse_args(argv)
+    parser.add_argument("--no-demo", action="store_true",
+                        help="without the demo employer and its people: the stack as a new arbodienst starts")
+    args = parser.parse_args(argv)
     # The local stack is development by definition (start-dev Keycloak, the sink, demo accounts):
     # set it in os.environ so the app under gunicorn inherits it and accepts the DEV ONLY secrets.
     os.environ["LOCAL_DEVELOPMENT"] = "1"
-    return up(load_settings())
+    settings = load_settings()
+    return up(settings, demo=False) if args.no_demo else up(settings)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ cluster_pg = pytest.importorskip("scripts.cluster_pg")
 
 
 @pytest.fixture(scope="module")
-def postgres_url():
+def postgres_server():
     try:
         cluster_pg.program("initdb")
     except cluster_pg.ClusterError as exc:
@@ -32,15 +32,22 @@ def postgres_url():
     directory = Path(tempfile.mkdtemp(prefix="arbo-dashboard-pg-"))
     os.chmod(directory, 0o755)  # the server runs as Debian's postgres user when the tests run as root
     server = cluster_pg.Postgres(directory / "pg", free_port(), secrets.token_urlsafe(24))
-    password = secrets.token_urlsafe(24)
     try:
         server.init()
         server.start()
-        server.ensure_database("portal", password)
-        yield f"postgresql+psycopg://portal:{password}@127.0.0.1:{server.port}/portal"
+        yield server
     finally:
         server.stop()
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server, request):
+    """A fresh database (and role) per test on the module's server."""
+    name = "portal_" + "".join(c for c in request.node.name.lower() if c.isalnum())[:40]
+    password = secrets.token_urlsafe(24)
+    postgres_server.ensure_database(name, password)
+    return f"postgresql+psycopg://{name}:{password}@127.0.0.1:{postgres_server.port}/{name}"
 
 
 @pytest.fixture
@@ -74,3 +81,19 @@ def test_aggregates_list_and_export_on_postgresql(app, postgres_url):
     for path in ("/dashboard", "/dashboard?status=all&sort=name&page=2&q=extra", "/dashboard/export.csv?status=all"):
         count, text = statements_for(app, client, path)
         assert "GEHEIM" not in text, path
+
+
+def test_dashboard_queries_use_the_indexes_on_postgresql(app):
+    """EXPLAIN (after ANALYZE) of every dashboard statement, with a big employer (20,000 employees) beside
+    the manager's small one: no sequential scan of the cases or employees (the helpers of
+    tests/unit/test_query_plans.py). PostgreSQL's planner is cost-based: with only a few thousand rows
+    in the tables a sequential scan is cheaper than the index and rightly chosen, so the other
+    employer is as big as the biggest the portal serves."""
+    from tests.unit.test_query_plans import add_other_employer, full_scans
+
+    world = seed_world(app)
+    add_employees(app, world.employer_a, 60)
+    add_other_employer(app, 20000)
+    client = app.test_client()
+    sign_in(client, app, "manager-a")
+    assert full_scans(app, client) == []

@@ -190,7 +190,7 @@ def test_import_into_a_second_employer_needs_existing_account(realm, mail_sink, 
     ek88 = kc.organizations.ensure_organization(realm.admin, "EK88", "ek88.nl")
     email = f"twee-{uuid.uuid4().hex[:6]}@ek88.nl"
     user_id = kc.users.ensure_user(realm.admin, email=email, first_name="Twee", last_name="Banen", roles=["employee"],
-                                   organization_id=other)
+                             organization_id=other)
     path = tmp_path / "hr.csv"
     path.write_text(HEADER + f"{email},Twee,Banen,EK88,employee,1990-01-01,+31612345678\n", encoding="utf-8")
     assert provision.main(["--realm", realm.name, "import", str(path), "--json"]) == provision.EXIT_PARTIAL
@@ -206,12 +206,12 @@ def test_roles_are_granted_per_employer_and_old_realm_roles_migrate_only_when_un
     a = kc.organizations.ensure_organization(realm.admin, "EK88", "ek88.nl")
     b = kc.organizations.ensure_organization(realm.admin, "Ander BV", "ander.nl")
     one = kc.users.ensure_user(realm.admin, email=f"een-{uuid.uuid4().hex[:6]}@ek88.nl", first_name="Een", last_name="Baan",
-                               roles=[], organization_id=a)
+                         roles=[], organization_id=a)
     two_email = f"twee-{uuid.uuid4().hex[:6]}@ek88.nl"
     two = kc.users.ensure_user(realm.admin, email=two_email, first_name="Twee", last_name="Banen", roles=[],
-                               organization_id=a)
+                         organization_id=a)
     kc.users.ensure_user(realm.admin, email=two_email, first_name="Twee", last_name="Banen", roles=[], organization_id=b,
-                         existing_account=True)
+                   existing_account=True)
     # the old model: a realm role "manager" (created here as an old realm would have it)
     realm.admin.create_realm_role({"name": "manager"}, skip_exists=True)
     manager_role = realm.admin.get_realm_role("manager")
@@ -254,7 +254,7 @@ def test_a_recreated_employer_sees_nothing_of_its_predecessor(keycloak, realm, m
 
     old_id = kc.organizations.ensure_organization(realm.admin, "Herboren BV", "herboren.nl")
     old_boss = kc.users.ensure_user(realm.admin, email=f"oud-{uuid.uuid4().hex[:6]}@herboren.nl", first_name="Oude",
-                                    last_name="Baas", roles=[], organization_id=old_id, employer_roles=["manager"])
+                              last_name="Baas", roles=[], organization_id=old_id, employer_roles=["manager"])
     settings = dataclasses.replace(keycloak, realm=realm.name, database_url=f"sqlite:///{tmp_path / 'p.sqlite'}",
                                    documents_dir=str(tmp_path / "documents"))
     app = create_app({"SETTINGS": settings})
@@ -263,11 +263,11 @@ def test_a_recreated_employer_sees_nothing_of_its_predecessor(keycloak, realm, m
         ensure_employee(old, keycloak_user_id=None, email="oud@herboren.nl", name="Oude Werknemer")
         old_employer_id = old.id
 
-    assert provision.main(["--realm", realm.name, "employer", "delete", "Herboren BV"]) == 0
+    assert provision.main(["--realm", realm.name, "employer", "delete", "Herboren BV", "--yes"]) == 0
     new_id = kc.organizations.ensure_organization(realm.admin, "Herboren BV", "herboren.nl")
     assert new_id != old_id and kc.organizations.organization_by_id(realm.admin, new_id)["alias"] == "herboren-bv"
     new_boss = kc.users.ensure_user(realm.admin, email=f"nieuw-{uuid.uuid4().hex[:6]}@herboren.nl", first_name="Nieuwe",
-                                    last_name="Baas", roles=[], organization_id=new_id, employer_roles=["manager"])
+                              last_name="Baas", roles=[], organization_id=new_id, employer_roles=["manager"])
 
     new_user, old_user = _session_user(master, realm.name, new_boss), _session_user(master, realm.name, old_boss)
     assert list(new_user["employers"]) == [new_id] and old_user["employers"] == {}
@@ -281,11 +281,11 @@ def test_prune_removes_roles_left_behind_by_the_admin_console(realm, master):
     org_id = kc.organizations.ensure_organization(realm.admin, f"Console {uuid.uuid4().hex[:6]}", "console.nl")
     gone_id = kc.organizations.ensure_organization(realm.admin, f"Weg {uuid.uuid4().hex[:6]}", "weg.nl")
     leaver = kc.users.ensure_user(realm.admin, email=f"weg-{uuid.uuid4().hex[:6]}@console.nl", first_name="Weg",
-                                  last_name="Gaan", roles=[], organization_id=org_id, employer_roles=["manager"])
+                            last_name="Gaan", roles=[], organization_id=org_id, employer_roles=["manager"])
     stayer = kc.users.ensure_user(realm.admin, email=f"blijf-{uuid.uuid4().hex[:6]}@console.nl", first_name="Blijf",
-                                  last_name="Hier", roles=[], organization_id=org_id, employer_roles=["manager"])
+                            last_name="Hier", roles=[], organization_id=org_id, employer_roles=["manager"])
     kc.users.ensure_user(realm.admin, email=f"x-{uuid.uuid4().hex[:6]}@weg.nl", first_name="X", last_name="Y", roles=[],
-                         organization_id=gone_id, employer_roles=["superuser"])
+                   organization_id=gone_id, employer_roles=["superuser"])
     realm.admin.organization_user_remove(leaver, org_id)  # as in the admin console: roles stay behind
     realm.admin.delete_organization(gone_id)
     assert provision.main(["--realm", realm.name, "roles", "prune"]) == 0

@@ -7,9 +7,10 @@ from app.models import AbsenceCase, Document, Employee, ProfessionalAssignment
 
 def test_load_demo_is_idempotent(app):
     user_ids = {p["email"]: f"kc-{i}" for i, p in enumerate(DEMO_EMPLOYEES)}
+    physician = "99999999-0000-4000-8000-000000000099"  # a Keycloak id, as the demo passes
     with app.app_context():
         for _ in range(2):
-            employer = load_demo("e0e0e0e0-0000-4000-8000-000000000088", "ek88", user_ids, professionals=["kc-physician"])
+            employer = load_demo("e0e0e0e0-0000-4000-8000-000000000088", "ek88", user_ids, professionals=[physician])
         assert employer.name == "EK88"
         assert db.session.scalar(db.select(db.func.count(Employee.id))) == len(DEMO_EMPLOYEES)
         assert db.session.scalar(db.select(db.func.count(AbsenceCase.id))) == len(DEMO_CASES)

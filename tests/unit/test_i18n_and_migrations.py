@@ -71,3 +71,26 @@ def test_0002_keeps_alias_only_employers_unbound_and_canonicalises_ids(tmp_path)
     with engine.begin() as connection, __import__("pytest").raises(sa.exc.IntegrityError):
         connection.execute(sa.text("INSERT INTO employer (id, name, keycloak_org_id) VALUES "
                                    "('e4', 'Same org', 'aaaaaaaa-0000-4000-8000-00000000000a')"))
+
+
+def test_head_read_from_the_files_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    from app.migrate import head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_a_database_at_head_starts_without_loading_alembic(tmp_path):
+    """Workers of a migrated database do not carry Alembic (issue 14: worker memory)."""
+    import os
+    import subprocess
+    import sys
+
+    env = os.environ | {"LOCAL_DEVELOPMENT": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite'}",
+                        "DOCUMENTS_DIR": str(tmp_path / "documents")}
+    probe = "import sys; from app import create_app; create_app(); print('alembic' in sys.modules)"
+    first = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    second = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert first.stdout.strip().splitlines()[-1] == "True", first.stderr[-2000:]  # a new database: migrated
+    assert second.stdout.strip().splitlines()[-1] == "False", second.stderr[-2000:]

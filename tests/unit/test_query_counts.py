@@ -125,3 +125,30 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() in ("wal", "memory")
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+PAGE_TABLES = ("employee", "employer", "absence_case", "document", "professional_assignment")
+
+
+def page_reads(statements: list[str]) -> list[str]:
+    """The statements that read the page's own data (not the session row, not the access log's append)."""
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT")
+            and any(f"FROM {table}" in s for table in PAGE_TABLES)]
+
+
+def test_dossier_and_case_page_read_their_data_in_one_or_two_statements(app, client, world):
+    """The own dossier: the employee with employer and cases, then the documents; the case page: the
+    case with its employee. Nothing is read again after the access log's commit."""
+    sign_in(client, app, "employee-a1")
+    for path, most in (("/dossier", 2), (f"/cases/{world.case_a1}", 1)):
+        client.get(path)
+        with counting(app) as statements:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        assert len(page_reads(statements)) <= most, (path, page_reads(statements))
+    sign_in(client, app, "physician-a")  # a professional: one more read, the employer assignment
+    client.get(f"/dossier/{world.a1}")
+    with counting(app) as statements:
+        assert client.get(f"/dossier/{world.a1}").status_code == 200
+    assert len(page_reads(statements)) <= 3, page_reads(statements)
