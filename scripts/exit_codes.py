@@ -15,6 +15,7 @@ import requests
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
 from app import keycloak as kc
+from app.keycloak import errors as kc_errors
 from app import validation
 from scripts import provisioning_rows as rows
 
@@ -94,25 +95,20 @@ def _timed_out(exc) -> bool:
     return any(isinstance(e, requests.exceptions.Timeout) or "timed out" in str(e).lower() for e in _chain(exc))
 
 
-# app.keycloak.errors' classes for a plain Keycloak answer (status and error code only): the CLI words them
-# from that answer; the domain errors (MailNotSent, InvitationExists, ...) keep their own sentence
-_TRANSLATED = (kc.errors.NotFound, kc.errors.Conflict, kc.errors.KeycloakRejected, kc.errors.KeycloakRefused,
-               kc.errors.BadCredentials)
-
-
 def explain(exc: BaseException, keycloak_url: str = "", timeout: float | None = None) -> tuple[int, str]:
     """(exit code, one sentence) for any exception the CLI's commands raise."""
     where = f" op {keycloak_url}" if keycloak_url else ""
     if isinstance(exc, (Usage, rows.BadInput, validation.InvalidInput, kc.errors.InvalidId)):
         return EXIT_BAD_INPUT, plain(str(exc))
-    if isinstance(exc, (NotKeycloak, kc.errors.NotKeycloak)):
+    if isinstance(exc, NotKeycloak):
         return EXIT_UNREACHABLE, (f"wat{where} antwoordt is geen Keycloak ({exc}); controleer KEYCLOAK_HOST, "
                                   "KEYCLOAK_PORT en --realm")
+    if isinstance(exc, kc_errors.NotKeycloak):  # app.keycloak.errors saw an HTML page where Keycloak should answer
+        return EXIT_UNREACHABLE, (f"wat{where} antwoordt is geen Keycloak (een HTML-pagina, {exc.detail or 'geen JSON'}); "
+                                  "controleer KEYCLOAK_HOST en KEYCLOAK_PORT")
     if _timed_out(exc):
         return EXIT_UNREACHABLE, (f"Keycloak{where} antwoordde niet binnen {timeout or 30:g} s; probeer het later "
                                   "opnieuw of geef meer tijd met --timeout")
-    if type(exc) in _TRANSLATED and isinstance(exc.__cause__, KeycloakError):
-        return _keycloak_answer(exc.__cause__, where)  # app.keycloak's boundary kept Keycloak's own answer
     if isinstance(exc, (kc.errors.KeycloakUnreachable, KeycloakConnectionError)):
         return EXIT_UNREACHABLE, (f"Keycloak is niet bereikbaar{where}. Start Keycloak of controleer "
                                   "KEYCLOAK_HOST/KEYCLOAK_PORT.")
@@ -122,13 +118,15 @@ def explain(exc: BaseException, keycloak_url: str = "", timeout: float | None = 
         return EXIT_REFUSED, f"Keycloak weigert: {plain(str(exc))}"
     if isinstance(exc, kc.errors.MailNotSent):
         return EXIT_MAIL, plain(str(exc))
-    if isinstance(exc, kc.errors.Conflict):  # pending invitation, already a member, existing account, any 409
+    if isinstance(exc, kc_errors.Conflict):  # pending invitation, already a member, existing account, other 409
         return EXIT_CONFLICT, plain(str(exc))
     if isinstance(exc, kc.errors.NotFound):
+        if isinstance(exc.__cause__, KeycloakError):  # Keycloak's 404 itself: say what to check
+            return _keycloak_answer(exc.__cause__, where)
         return EXIT_BAD_INPUT, f"niet gevonden: {plain(str(exc))}"
-    if isinstance(exc, kc.errors.KeycloakRejected) and exc.status == 400:
-        return EXIT_BAD_INPUT, plain(str(exc))
     if isinstance(exc, kc.errors.KeycloakAdminError):
+        if isinstance(exc.__cause__, KeycloakError):  # Keycloak's own answer decides the code (400 -> 2, ...)
+            return _keycloak_answer(exc.__cause__, where)
         return EXIT_PARTIAL, plain(str(exc))
     if isinstance(exc, KeycloakError):
         return _keycloak_answer(exc, where)

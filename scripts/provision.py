@@ -277,7 +277,7 @@ def _portal_client(admin) -> tuple[str | None, str | None]:
     try:
         portal = next((c for c in kc.errors.guarded(admin.get_clients) if c["clientId"] == load_settings().portal_client_id),
                       None)
-    except kc.errors.KeycloakRefused as exc:  # 403: may not view clients
+    except kc.errors.KeycloakRefused as exc:  # the provisioning account may not view clients: Keycloak's default page then
         if isinstance(exc, kc.errors.BadCredentials):
             raise
         portal = None
