@@ -1,6 +1,6 @@
 """Renaming an employer's Keycloak organization (issue 12, part 1).
 
-Kept apart from app.keycloak_admin (being split into a package); errors are that module's. The
+Beside the package app/keycloak/ (written while it was split out); its errors are app.keycloak.errors'. The
 organization's id and alias stay: the portal matches on the id, so the rename keeps every binding.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from keycloak import KeycloakAdmin
 
-from app import keycloak_admin as ka
-from app.keycloak_ids import checked_id
+from app import keycloak as kc
+from app.keycloak.ids import checked_id
 
 
-class EmployerExists(ka.KeycloakAdminError):
+class EmployerExists(kc.errors.KeycloakAdminError):
     """Another organization already has the wanted name."""
 
 
@@ -20,12 +20,12 @@ def rename_organization(admin: KeycloakAdmin, organization_id: str, name: str) -
     """Give the organization a new name; False when it already has it. The whole representation is
     written back (its attributes hold the invited-role records, which must survive the rename)."""
     organization_id = checked_id(organization_id, "organization id")
-    organization = ka.organization_by_id(admin, organization_id)
+    organization = kc.organizations.organization_by_id(admin, organization_id)
     if organization["name"] == name:
         return False
-    other = ka.guarded(ka.find_organization, admin, name)
+    other = kc.errors.guarded(kc.organizations.find_organization, admin, name)
     if other and other["id"] != organization_id:
         raise EmployerExists(f"er is al een werkgever met de naam {name!r}")
     organization["name"] = name
-    ka.guarded(admin.update_organization, organization_id, organization)
+    kc.errors.guarded(admin.update_organization, organization_id, organization)
     return True

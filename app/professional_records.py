@@ -7,7 +7,7 @@ included, so an assignment is only ever added explicitly (`provision invite --ro
 from __future__ import annotations
 
 from app.extensions import db
-from app.keycloak_ids import checked_id
+from app.keycloak.ids import checked_id
 from app.models import Employer, ProfessionalAssignment
 
 

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def measure(employees: int, seconds: float, database: str) -> dict:
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_portal.py"), "--employees", str(employees),
+    result = subprocess.run([sys.executable, "-m", "bench.bench_portal", "--employees", str(employees),
                              "--seconds", str(seconds), "--database", database],
                             capture_output=True, text=True, timeout=600, cwd=ROOT)
     lines = result.stdout.strip().splitlines()

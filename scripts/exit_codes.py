@@ -14,7 +14,7 @@ import re
 import requests
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
-from app import keycloak_admin as ka
+from app import keycloak as kc
 from app.keycloak import errors as kc_errors
 from app import validation
 from scripts import provisioning_rows as rows
@@ -98,7 +98,7 @@ def _timed_out(exc) -> bool:
 def explain(exc: BaseException, keycloak_url: str = "", timeout: float | None = None) -> tuple[int, str]:
     """(exit code, one sentence) for any exception the CLI's commands raise."""
     where = f" op {keycloak_url}" if keycloak_url else ""
-    if isinstance(exc, (Usage, rows.BadInput, validation.InvalidInput, ka.InvalidId)):
+    if isinstance(exc, (Usage, rows.BadInput, validation.InvalidInput, kc.errors.InvalidId)):
         return EXIT_BAD_INPUT, plain(str(exc))
     if isinstance(exc, NotKeycloak):
         return EXIT_UNREACHABLE, (f"wat{where} antwoordt is geen Keycloak ({exc}); controleer KEYCLOAK_HOST, "
@@ -109,22 +109,22 @@ def explain(exc: BaseException, keycloak_url: str = "", timeout: float | None = 
     if _timed_out(exc):
         return EXIT_UNREACHABLE, (f"Keycloak{where} antwoordde niet binnen {timeout or 30:g} s; probeer het later "
                                   "opnieuw of geef meer tijd met --timeout")
-    if isinstance(exc, (ka.KeycloakUnreachable, KeycloakConnectionError)):
+    if isinstance(exc, (kc.errors.KeycloakUnreachable, KeycloakConnectionError)):
         return EXIT_UNREACHABLE, (f"Keycloak is niet bereikbaar{where}. Start Keycloak of controleer "
                                   "KEYCLOAK_HOST/KEYCLOAK_PORT.")
-    if isinstance(exc, ka.KeycloakRefused):
+    if isinstance(exc, kc.errors.KeycloakRefused):
         if isinstance(exc.__cause__, KeycloakError):  # guarded(): Keycloak's own answer says more
             return _keycloak_answer(exc.__cause__, where)
         return EXIT_REFUSED, f"Keycloak weigert: {plain(str(exc))}"
-    if isinstance(exc, ka.MailNotSent):
+    if isinstance(exc, kc.errors.MailNotSent):
         return EXIT_MAIL, plain(str(exc))
     if isinstance(exc, kc_errors.Conflict):  # pending invitation, already a member, existing account, other 409
         return EXIT_CONFLICT, plain(str(exc))
-    if isinstance(exc, ka.NotFound):
+    if isinstance(exc, kc.errors.NotFound):
         if isinstance(exc.__cause__, KeycloakError):  # Keycloak's 404 itself: say what to check
             return _keycloak_answer(exc.__cause__, where)
         return EXIT_BAD_INPUT, f"niet gevonden: {plain(str(exc))}"
-    if isinstance(exc, ka.KeycloakAdminError):
+    if isinstance(exc, kc.errors.KeycloakAdminError):
         if isinstance(exc.__cause__, KeycloakError):  # Keycloak's own answer decides the code (400 -> 2, ...)
             return _keycloak_answer(exc.__cause__, where)
         # app.keycloak's raw calls keep Keycloak's status on the error: the same codes as its own answers

@@ -20,7 +20,7 @@ Employee row:
   and carries exactly this row's birth date and mobile number was made by an interrupted import of
   this row: it is finished, not treated as someone else's existing account.
 
-Manager/superuser row: the organization invitation (app.keycloak_admin.invite). A pending invitation
+Manager/superuser row: the organization invitation (app.keycloak.invitations.invite). A pending invitation
 without its role record (the run stopped between sending and recording) gets the row's role recorded.
 
 An account that exists (at another employer, or none) is added to this employer only with
@@ -35,8 +35,8 @@ import time
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakConnectionError, KeycloakError
 
-from app import keycloak_admin as ka
-from app.keycloak_ids import checked_id
+from app import keycloak as kc
+from app.keycloak.ids import checked_id
 
 WELCOME_MARK = "UPDATE_PASSWORD"
 MARK_RETRIES = (0.5, 1, 2, 4)  # seconds between attempts to record a sent mail (about 7.5 s in all)
@@ -44,7 +44,7 @@ MARK_RETRIES = (0.5, 1, 2, 4)  # seconds between attempts to record a sent mail 
 
 def _call(call, *args, **kwargs):
     """python-keycloak call with transport and auth failures as our own errors (exit 3 / 4)."""
-    return ka.guarded(call, *args, **kwargs)
+    return kc.errors.guarded(call, *args, **kwargs)
 
 
 def name_differences(account: dict, first_name: str, last_name: str) -> list[str]:
@@ -81,7 +81,7 @@ def import_employee(admin: KeycloakAdmin, employer_id: str, row, *, client_id: s
     """Bring one employee row to completion; returns the outcome for the report. A dry run changes
     nothing and says what the run would do (refusals included)."""
     employer_id = checked_id(employer_id, "organization id")
-    account = _call(ka.find_user_by_email, admin, row.email)
+    account = _call(kc.users.find_user_by_email, admin, row.email)
     created, finished, note = False, [], ""
     if account is None and dry_run:
         return "would create"
@@ -94,13 +94,13 @@ def import_employee(admin: KeycloakAdmin, employer_id: str, row, *, client_id: s
         account, organization_ids, credentials, created = {"id": user_id, "requiredActions": []}, set(), [], True
     else:
         user_id = checked_id(account["id"], "user id")
-        organization_ids = ka.user_organization_ids(admin, user_id)
+        organization_ids = kc.organizations.user_organization_ids(admin, user_id)
         credentials = _call(admin.get_credentials, user_id)
         if employer_id not in organization_ids and not _unfinished_import(
                 account, organization_ids, credentials, row.birth_date, row.mobile):
             note = existing_account_report(account, organization_ids, employer_names, row.first_name, row.last_name)
             if not existing_account:
-                raise ka.ExistingAccount(f"{note}; toevoegen aan deze werkgever alleen met --existing-account")
+                raise kc.errors.ExistingAccount(f"{note}; toevoegen aan deze werkgever alleen met --existing-account")
     roles = {r["name"] for r in _call(admin.get_realm_roles_of_user, user_id)}
     if "employee" not in roles and dry_run:
         finished.append("rol")
@@ -111,7 +111,7 @@ def import_employee(admin: KeycloakAdmin, employer_id: str, row, *, client_id: s
         finished.append("lidmaatschap")
     elif employer_id not in organization_ids:
         # a member added by any other way than its invitation must not pick up an invited role
-        ka.discard_role_records(admin, employer_id, row.email)
+        kc.invited_roles.discard_role_records(admin, employer_id, row.email)
         _call(admin.organization_user_add, user_id=user_id, organization_id=employer_id)
         finished.append("lidmaatschap")
     has_password = any(c.get("type") == "password" for c in credentials)
@@ -135,21 +135,17 @@ def import_employee(admin: KeycloakAdmin, employer_id: str, row, *, client_id: s
 
 def _send_welcome(admin: KeycloakAdmin, user_id: str, email: str, client_id, redirect_uri, created: bool) -> None:
     try:
-        _call(admin.send_update_account, user_id=user_id, payload=[WELCOME_MARK],
-              lifespan=ka.WELCOME_LINK_LIFESPAN, client_id=client_id, redirect_uri=redirect_uri)
-    except (ka.KeycloakUnreachable, ka.KeycloakRefused):
-        raise  # unreachable or refused: the account stays, a re-run sends the mail
-    except (KeycloakError, ka.KeycloakAdminError) as exc:
-        status = getattr(exc, "response_code", None) or getattr(exc, "status", None)
-        if not isinstance(exc, ka.MailNotSent) and status != 500 and "send" not in str(exc).lower():
-            raise  # not the mail server (e.g. 403): exit_codes.explain() says what it is; the re-run resumes
+        with kc.errors.boundary(f"welkomstmail aan {email}", mail=True):  # a 5xx here is the mail server
+            admin.send_update_account(user_id=user_id, payload=[WELCOME_MARK], lifespan=kc.users.WELCOME_LINK_LIFESPAN,
+                                      client_id=client_id, redirect_uri=redirect_uri)
+    except kc.errors.MailNotSent as exc:
         if created:  # SMTP refused: keep nothing of this row, as before (a re-run creates it again)
             try:
                 admin.delete_user(user_id=user_id)
             except (KeycloakError, KeycloakConnectionError):
                 pass
-        raise ka.MailNotSent(f"the welcome e-mail to {email} could not be sent (is SMTP up?); "
-                             + ("the account was not kept, a re-run creates it again" if created
+        raise kc.errors.MailNotSent(f"the welcome e-mail to {email} could not be sent (is SMTP up?); "
+                                    + ("the account was not kept, a re-run creates it again" if created
                                 else "a re-run sends it")) from exc
     _mark_welcome_sent(admin, user_id)
 
@@ -163,7 +159,7 @@ def _mark_welcome_sent(admin: KeycloakAdmin, user_id: str) -> None:
             if WELCOME_MARK not in actions:
                 _call(admin.update_user, user_id, {"requiredActions": [*actions, WELCOME_MARK]})
             return
-        except ka.KeycloakUnreachable:
+        except kc.errors.KeycloakUnreachable:
             if pause is None:
                 raise
             time.sleep(pause)
@@ -172,28 +168,28 @@ def _mark_welcome_sent(admin: KeycloakAdmin, user_id: str) -> None:
 def import_invitation(admin: KeycloakAdmin, employer_id: str, row, *, redirect_url: str, existing_account: bool,
                       employer_names: dict[str, str], dry_run: bool = False) -> str:
     """Bring one manager/superuser row to completion: a member, or a pending invitation with its role."""
-    if ka.find_member_by_email(admin, employer_id, row.email):
+    if kc.organizations.find_member_by_email(admin, employer_id, row.email):
         return "unchanged (al lid)"
-    pending = ka.list_invitations(admin, employer_id, email=row.email)
+    pending = kc.invitations.list_invitations(admin, employer_id, email=row.email)
     if pending:
-        records = ka.invited_roles(ka.organization_by_id(admin, employer_id))
+        records = kc.invited_roles.invited_roles(kc.organizations.organization_by_id(admin, employer_id))
         missing = [i for i in pending if i["id"] not in records and i.get("status", "PENDING") == "PENDING"]
         if missing and dry_run:
             return "would complete (af te maken: rol bij uitnodiging)"
         if missing:  # sent, but the run stopped before the role was bound to it
-            account = _call(ka.find_user_by_email, admin, row.email)
-            ka.record_invited_role(admin, employer_id, missing[0], row.role, account["id"] if account else "")
+            account = _call(kc.users.find_user_by_email, admin, row.email)
+            kc.invited_roles.record_invited_role(admin, employer_id, missing[0], row.role, account["id"] if account else "")
             return "completed (afgemaakt: rol bij uitnodiging)"
         return "unchanged (al uitgenodigd)"
-    account = _call(ka.find_user_by_email, admin, row.email)
+    account = _call(kc.users.find_user_by_email, admin, row.email)
     note = ""
     if account:
-        note = existing_account_report(account, ka.user_organization_ids(admin, account["id"]), employer_names,
+        note = existing_account_report(account, kc.organizations.user_organization_ids(admin, account["id"]), employer_names,
                                        row.first_name, row.last_name)
         if not existing_account:
-            raise ka.ExistingAccount(f"{note}; uitnodigen voor deze werkgever alleen met --existing-account")
+            raise kc.errors.ExistingAccount(f"{note}; uitnodigen voor deze werkgever alleen met --existing-account")
     if dry_run:
         return f"would invite ({note})" if note else "would invite"
-    ka.invite(admin, employer_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
+    kc.invitations.invite(admin, employer_id, email=row.email, first_name=row.first_name, last_name=row.last_name,
               role=row.role, check_member=False, redirect_url=redirect_url, existing_account=existing_account)
     return f"invited ({note})" if note else "invited"

@@ -14,13 +14,13 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from app import keycloak_admin as ka
+from app import keycloak as kc
 from app import migrate
 from app.config import Settings, load_settings
 from app.extensions import db
 
 
-class PortalDatabaseError(ka.KeycloakAdminError):
+class PortalDatabaseError(kc.errors.KeycloakAdminError):
     """The portal's database did not answer: the CLI says so in one sentence (exit 1: what was done in
     Keycloak stays, and a re-run, which changes nothing twice, finishes the portal's side)."""
 

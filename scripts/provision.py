@@ -11,7 +11,7 @@
 Roles manager and superuser hold for one employer (Keycloak organization groups). Adding an account
 that already exists to an employer (e.g. someone of another employer) needs --existing-account.
 
-All Keycloak work goes through app.keycloak_admin (python-keycloak). Settings come from the
+All Keycloak work goes through the package app.keycloak (python-keycloak). Settings come from the
 environment (app.config); --realm picks another realm.
 """
 
@@ -31,10 +31,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from keycloak.exceptions import KeycloakConnectionError, KeycloakError
+from keycloak.exceptions import KeycloakConnectionError
 
 from app import employee_records, employer_records, kc_employers, kc_professionals, professional_records
-from app import keycloak_admin as ka
+from app import keycloak as kc
 from app import validation
 from app.config import load_settings
 from app.extensions import db
@@ -57,8 +57,8 @@ def _admin(args):
     settings = load_settings()
     realm = validation.realm_name(settings.realm if args.realm is None else args.realm)
     if getattr(args, "master_admin", False):
-        return _connected(ka.master_admin(settings, realm=realm), args)
-    return _connected(ka.realm_admin(settings, realm=realm), args)
+        return _connected(kc.client.master_admin(settings, realm=realm), args)
+    return _connected(kc.client.realm_admin(settings, realm=realm), args)
 
 
 def _connected(admin, args):
@@ -66,7 +66,7 @@ def _connected(admin, args):
     Keycloak or wrong credentials show up here as one error, before any change."""
     admin.connection.timeout = getattr(args, "timeout", None) or 30
     try:
-        ka.guarded(admin.connection.get_token)
+        kc.errors.guarded(admin.connection.get_token)
     except (AttributeError, TypeError, ValueError) as exc:  # python-keycloak got no JSON token back
         raise NotKeycloak("het antwoord op de aanmelding is geen Keycloak-token") from exc
     if not isinstance(admin.connection.token, dict):
@@ -76,7 +76,7 @@ def _connected(admin, args):
 
 def _employer(admin, name: str) -> dict:
     """The organization by name or alias (case-insensitive), or a usage error listing the known ones."""
-    organizations = ka.list_organizations(admin)
+    organizations = kc.organizations.list_organizations(admin)
     for organization in organizations:
         if name.lower() in (organization["name"].lower(), organization.get("alias", "").lower()):
             return organization
@@ -117,7 +117,7 @@ def cmd_realm(args) -> int:
         if not expiration.isdigit() or int(expiration) < 86400:
             raise Usage(f"KEYCLOAK_EVENTS_EXPIRATION moet een aantal seconden zijn (minimaal 86400), niet {expiration!r}")
         placeholders["KEYCLOAK_EVENTS_EXPIRATION"] = expiration
-    desired = ka.render_realm(placeholders, realm_name=name)
+    desired = kc.realm.render_realm(placeholders, realm_name=name)
     brand = {"arboBrandName": args.brand_name or placeholders["ARBO_DISPLAY_NAME"],
              "arboBrandPrimaryColor": args.primary_color, "arboBrandLogoUrl": args.logo_url}
     if args.primary_color and not rows.re.fullmatch(r"#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}", args.primary_color):
@@ -127,8 +127,8 @@ def cmd_realm(args) -> int:
     for locale in desired.get("supportedLocales", ["nl"]):
         texts = desired.setdefault("localizationTexts", {}).setdefault(locale, {})
         texts.update({k: v for k, v in brand.items() if v})
-    admin = _connected(ka.master_admin(settings, realm="master"), args)
-    outcome, changes = ka.sync_realm(admin, desired, dry_run=args.dry_run)
+    admin = _connected(kc.client.master_admin(settings, realm="master"), args)
+    outcome, changes = kc.realm.sync_realm(admin, desired, dry_run=args.dry_run)
     if args.json:
         _print_json({"realm": name, "outcome": outcome,
                      "changes": [{"setting": k, "from": old, "to": new} for k, old, new in changes]})
@@ -156,10 +156,10 @@ def cmd_employer_create(args) -> int:
     if rows.check_name(args.name, "naam"):
         raise Usage(rows.check_name(args.name, "naam"))
     admin = _admin(args)
-    existing = ka.guarded(ka.find_organization, admin, args.name)
-    organization_id = ka.guarded(ka.ensure_organization, admin, args.name, args.domain.lower())
+    existing = kc.errors.guarded(kc.organizations.find_organization, admin, args.name)
+    organization_id = kc.errors.guarded(kc.organizations.ensure_organization, admin, args.name, args.domain.lower())
     # the portal's employer record, bound to the organization id (re-running binds a record made before)
-    alias = (existing or {}).get("alias") or ka._alias(args.name)
+    alias = (existing or {}).get("alias") or kc.organizations.alias(args.name)
     with portal_records():
         portal, _changes = employer_records.sync_employer(organization_id, args.name, alias)
     if args.json:
@@ -195,7 +195,7 @@ def cmd_employer_rename(args) -> int:
 
 
 def cmd_employer_list(args) -> int:
-    organizations = ka.list_organizations(_admin(args))
+    organizations = kc.organizations.list_organizations(_admin(args))
     listing = [{"id": o["id"], "name": o["name"], "alias": o.get("alias", ""),
                 "domains": [d["name"] for d in o.get("domains", [])]} for o in organizations]
     if args.json:
@@ -223,18 +223,18 @@ def cmd_invite(args) -> int:
     admin = _admin(args)
     employer = _employer(admin, args.employer[0])
     # an existing account: say where it already is and how its names differ, and go on only with the flag
-    account, note = ka.guarded(ka.find_user_by_email, admin, email), ""
+    account, note = kc.errors.guarded(kc.users.find_user_by_email, admin, email), ""
     if account:
-        organization_ids = ka.user_organization_ids(admin, account["id"])
-        if employer["id"] not in organization_ids:  # a member already: ka.invite says so (exit 6)
-            names = {o["id"]: o["name"] for o in ka.list_organizations(admin)}
+        organization_ids = kc.organizations.user_organization_ids(admin, account["id"])
+        if employer["id"] not in organization_ids:  # a member already: kc.invitations.invite says so (exit 6)
+            names = {o["id"]: o["name"] for o in kc.organizations.list_organizations(admin)}
             note = import_resume.existing_account_report(account, organization_ids, names, args.first_name.strip(),
                                                          args.last_name.strip())
             if not args.existing_account:
-                raise ka.ExistingAccount(f"{note}; uitnodigen voor {employer['name']} alleen met --existing-account")
-    ka.invite(admin, employer["id"], email=email, first_name=args.first_name.strip(),
+                raise kc.errors.ExistingAccount(f"{note}; uitnodigen voor {employer['name']} alleen met --existing-account")
+    kc.invitations.invite(admin, employer["id"], email=email, first_name=args.first_name.strip(),
               last_name=args.last_name.strip(), role=args.role, existing_account=args.existing_account,
-              redirect_url=ka.welcome_url(args.portal_url or load_settings().portal_url))
+              redirect_url=kc.invitations.welcome_url(args.portal_url or load_settings().portal_url))
     if note:
         console.print(f"Let op: {escape(note)}; toch uitgenodigd voor {escape(employer['name'])} (--existing-account).")
     console.print(f"Uitnodiging verstuurd aan {escape(email)} voor {escape(employer['name'])} als {args.role} "
@@ -275,19 +275,21 @@ def _portal_client(admin) -> tuple[str | None, str | None]:
     """The portal client and its base URL, where the e-mail's link returns after the password is set
     (None, None: Keycloak's own account page, when the provisioning account may not view clients)."""
     try:
-        portal = next((c for c in ka.guarded(admin.get_clients) if c["clientId"] == load_settings().portal_client_id),
+        portal = next((c for c in kc.errors.guarded(admin.get_clients) if c["clientId"] == load_settings().portal_client_id),
                       None)
-    except KeycloakError:
+    except kc.errors.KeycloakRefused as exc:  # the provisioning account may not view clients: Keycloak's default page then
+        if isinstance(exc, kc.errors.BadCredentials):
+            raise
         portal = None
     return (portal["clientId"], portal["baseUrl"]) if portal and portal.get("baseUrl") else (None, None)
 
 
 def cmd_invitations_list(args) -> int:
     admin = _admin(args)
-    employers = [_employer(admin, args.employer)] if args.employer else ka.list_organizations(admin)
+    employers = [_employer(admin, args.employer)] if args.employer else kc.organizations.list_organizations(admin)
     listing = []
     for employer in employers:
-        for item in ka.invitation_overview(admin, employer["id"]):
+        for item in kc.invitations.invitation_overview(admin, employer["id"]):
             if not args.status or item["status"] == args.status:
                 listing.append({"employer": employer["name"], **item})
     if args.json:
@@ -305,17 +307,17 @@ def cmd_invitations_list(args) -> int:
 def _invitation(admin, args) -> tuple[dict, dict]:
     employer = _employer(admin, args.employer)
     if args.id:
-        return employer, ka.get_invitation(admin, employer["id"], args.id)
-    found = ka.list_invitations(admin, employer["id"], email=args.email.strip().lower())
+        return employer, kc.invitations.get_invitation(admin, employer["id"], args.id)
+    found = kc.invitations.list_invitations(admin, employer["id"], email=args.email.strip().lower())
     if not found:
-        raise ka.NotFound(f"geen uitnodiging voor {args.email} bij {employer['name']}")
+        raise kc.errors.NotFound(f"geen uitnodiging voor {args.email} bij {employer['name']}")
     return employer, found[0]
 
 
 def cmd_invitations_resend(args) -> int:
     admin = _admin(args)
     employer, invitation = _invitation(admin, args)
-    ka.resend_invitation(admin, employer["id"], invitation["id"])
+    kc.invitations.resend_invitation(admin, employer["id"], invitation["id"])
     console.print(f"Nieuwe uitnodiging verstuurd aan {escape(invitation['email'])} (nieuwe link, 3 dagen geldig).")
     return EXIT_OK
 
@@ -323,15 +325,15 @@ def cmd_invitations_resend(args) -> int:
 def cmd_invitations_revoke(args) -> int:
     admin = _admin(args)
     employer, invitation = _invitation(admin, args)
-    ka.revoke_invitation(admin, employer["id"], invitation["id"])
+    kc.invitations.revoke_invitation(admin, employer["id"], invitation["id"])
     console.print(f"Uitnodiging voor {escape(invitation['email'])} ingetrokken; de link werkt niet meer.")
     return EXIT_OK
 
 
 def cmd_invitations_apply_roles(args) -> int:
     admin = _admin(args)
-    employers = [_employer(admin, args.employer)] if args.employer else ka.list_organizations(admin)
-    granted = {e["name"]: ka.apply_invited_roles(admin, e["id"]) for e in employers}
+    employers = [_employer(admin, args.employer)] if args.employer else kc.organizations.list_organizations(admin)
+    granted = {e["name"]: kc.invitations.apply_invited_roles(admin, e["id"]) for e in employers}
     if args.json:
         _print_json(granted)
     else:
@@ -346,7 +348,7 @@ def cmd_invitations_apply_roles(args) -> int:
 # per-employer roles
 
 def _member(admin, employer: dict, email: str) -> dict:
-    member = ka.find_member_by_email(admin, employer["id"], email.strip().lower())
+    member = kc.organizations.find_member_by_email(admin, employer["id"], email.strip().lower())
     if member is None:
         raise Usage(f"{email} is geen lid van {employer['name']}")
     return member
@@ -356,7 +358,7 @@ def cmd_roles_grant(args) -> int:
     admin = _admin(args)
     employer = _employer(admin, args.employer)
     member = _member(admin, employer, args.email)
-    ka.grant_employer_roles(admin, employer["id"], member["id"], ka.INVITE_ROLES[args.role])
+    kc.roles.grant_employer_roles(admin, employer["id"], member["id"], kc.invited_roles.INVITE_ROLES[args.role])
     console.print(f"{escape(args.email)} is nu {args.role} van {escape(employer['name'])} (alleen daar).")
     return EXIT_OK
 
@@ -365,13 +367,13 @@ def cmd_roles_revoke(args) -> int:
     admin = _admin(args)
     employer = _employer(admin, args.employer)
     member = _member(admin, employer, args.email)
-    ka.revoke_employer_roles(admin, employer["id"], member["id"])
+    kc.roles.revoke_employer_roles(admin, employer["id"], member["id"])
     console.print(f"{escape(args.email)} heeft geen rol meer bij {escape(employer['name'])}.")
     return EXIT_OK
 
 
 def cmd_roles_prune(args) -> int:
-    removed = ka.prune_role_groups(_admin(args))
+    removed = kc.roles.prune_role_groups(_admin(args))
     for line in removed:
         console.print(f"verwijderd: {escape(line)}")
     console.print(f"{len(removed)} rol(len) opgeruimd.")
@@ -394,7 +396,7 @@ def cmd_employer_delete(args) -> int:
         return EXIT_BAD_INPUT
     with portal_records():  # archived first: a failure below leaves an archived record, never a lost one
         employer_records.archive_employer(employer["id"])
-    ka.delete_employer(admin, employer["id"])
+    kc.organizations.delete_employer(admin, employer["id"])
     console.print(f"Werkgever {escape(employer['name'])} ({employer['id']}) en zijn rollen verwijderd; "
                   f"{dossiers} dossier(s) gearchiveerd, {employer_records.RETENTION_YEARS} jaar bewaard.")
     return EXIT_OK
@@ -413,18 +415,18 @@ def cmd_roles_migrate(args) -> int:
     who is a member of exactly one employer gets the same role there; holders in several employers
     are listed for an explicit `roles grant` per employer (guessing would recreate the leak)."""
     admin = _admin(args)
-    names = {o["id"]: o["name"] for o in ka.list_organizations(admin)}
+    names = {o["id"]: o["name"] for o in kc.organizations.list_organizations(admin)}
     ambiguous, granted = [], []
-    for role in ka.EMPLOYER_ROLES:
+    for role in kc.roles.EMPLOYER_ROLES:
         try:
-            holders = ka.guarded(admin.get_realm_role_members, role)
-        except (KeycloakError, ka.NotFound):  # app.keycloak turns the 404 into NotFound
+            holders = kc.errors.guarded(admin.get_realm_role_members, role)
+        except kc.errors.NotFound:
             continue  # the realm has no such role (any more)
         for user in holders:
-            organizations = sorted(ka.user_organization_ids(admin, user["id"]))
+            organizations = sorted(kc.organizations.user_organization_ids(admin, user["id"]))
             if len(organizations) == 1:
                 if not args.dry_run:
-                    ka.grant_employer_roles(admin, organizations[0], user["id"], ka.INVITE_ROLES[role])
+                    kc.roles.grant_employer_roles(admin, organizations[0], user["id"], kc.invited_roles.INVITE_ROLES[role])
                 granted.append((user.get("email", user["id"]), role, names.get(organizations[0], organizations[0])))
             else:
                 ambiguous.append((user.get("email", user["id"]), role, [names.get(o, o) for o in organizations]))
@@ -451,7 +453,7 @@ def _import_row(admin, employer_id: str, row: rows.Row, client_id: str | None, r
     if row.role == "employee":
         return import_resume.import_employee(admin, employer_id, row, client_id=client_id, redirect_uri=redirect_uri,
                                              existing_account=existing_account, employer_names=names)
-    return import_resume.import_invitation(admin, employer_id, row, redirect_url=ka.welcome_url(load_settings().portal_url),
+    return import_resume.import_invitation(admin, employer_id, row, redirect_url=kc.invitations.welcome_url(load_settings().portal_url),
                                            existing_account=existing_account, employer_names=names)
 
 
@@ -473,7 +475,7 @@ def cmd_import(args) -> int:
     raw = path.read_bytes()
     rows.decode(raw)  # encoding problems are usage errors, before talking to Keycloak
     admin = _admin(args)
-    organizations = ka.list_organizations(admin)
+    organizations = kc.organizations.list_organizations(admin)
     by_name = {}
     for organization in organizations:
         by_name[organization["name"].lower()] = organization
@@ -482,8 +484,10 @@ def cmd_import(args) -> int:
     employer_names = {o["id"]: o["name"] for o in organizations}
     # the welcome link returns to the portal as this realm knows it (its client's base URL)
     try:
-        portal = next((c for c in ka.guarded(admin.get_clients) if c["clientId"] == load_settings().portal_client_id), None)
-    except KeycloakError:  # the provisioning account may not view clients: Keycloak's default page then
+        portal = next((c for c in kc.errors.guarded(admin.get_clients) if c["clientId"] == load_settings().portal_client_id), None)
+    except kc.errors.KeycloakRefused as exc:  # the provisioning account may not view clients: Keycloak's default page then
+        if isinstance(exc, kc.errors.BadCredentials):
+            raise
         portal = None
     client_id, redirect_uri = (portal["clientId"], portal["baseUrl"]) if portal and portal.get("baseUrl") else (None, None)
     outcomes: dict[int, str] = {}
@@ -508,7 +512,7 @@ def cmd_import(args) -> int:
                 row = futures[future]
                 try:
                     outcomes[row.line] = future.result()
-                except (ka.KeycloakUnreachable, KeycloakConnectionError):
+                except (kc.errors.KeycloakUnreachable, KeycloakConnectionError):
                     unreachable = True
                     failed.append(rows.Rejected(row.line, row.email, "Keycloak onbereikbaar; opnieuw draaien maakt "
                                                                       "deze regel af"))
@@ -554,7 +558,7 @@ def _is_leaver(row: rows.Row) -> bool:
 
 def _leaver(admin, row: rows.Row) -> str:
     """A leaver keeps their account if they have one; none is made (and no welcome mail sent)."""
-    if ka.guarded(ka.find_user_by_email, admin, row.email):
+    if kc.errors.guarded(kc.users.find_user_by_email, admin, row.email):
         return "unchanged (uit dienst, account blijft)"
     return "unchanged (uit dienst, geen account aangemaakt)"
 
@@ -634,7 +638,7 @@ def _sync_dossier(admin, employer: Employer, row: rows.Row, columns: tuple[str, 
     existing = employee_records.find_employee(employer, email=row.email, personnel_number=wanted.get("personnel_number"))
     user_id = None
     if not dry_run and (existing is None or existing.keycloak_user_id is None):
-        user = ka.guarded(ka.find_user_by_email, admin, row.email)  # only for a dossier not yet linked
+        user = kc.errors.guarded(kc.users.find_user_by_email, admin, row.email)  # only for a dossier not yet linked
         user_id = user["id"] if user else None
     return employee_records.sync_employee(employer, wanted, keycloak_user_id=user_id, dry_run=dry_run, commit=False)
 
@@ -738,7 +742,7 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--last-name", required=True)
     invite.add_argument("--employer", required=True, action="append",
                         help="employer name or alias; for physician and staff repeat it for every employer they serve")
-    invite.add_argument("--role", default="manager", choices=sorted(ka.INVITE_ROLES) + list(kc_professionals.PROFESSIONAL_ROLES),
+    invite.add_argument("--role", default="manager", choices=sorted(kc.invited_roles.INVITE_ROLES) + list(kc_professionals.PROFESSIONAL_ROLES),
                         help="manager or superuser of the one employer (an organization invitation), or physician "
                              "(company doctor) or staff (casemanager) of the arbodienst, serving the employers "
                              "given (default: manager)")
@@ -774,7 +778,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--employer", required=True, help="employer name or alias")
         command.add_argument("--email", required=True, help="the member's e-mail address")
         if name == "grant":
-            command.add_argument("--role", required=True, choices=sorted(ka.INVITE_ROLES))
+            command.add_argument("--role", required=True, choices=sorted(kc.invited_roles.INVITE_ROLES))
     sub(role_commands, "prune", "remove roles of deleted employers and of people who left an employer "
         "(after changes in Keycloak's admin console)", cmd_roles_prune)
     migrate = sub(role_commands, "migrate-realm-roles", "turn old realm roles manager/superuser into per-employer "

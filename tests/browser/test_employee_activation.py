@@ -98,13 +98,13 @@ def test_invited_physician_sets_up_the_app_without_a_choice_and_serves_the_emplo
                                                                                    monkeypatch, screenshot):
     """`invite --role physician`: the invitation works like a manager's: password, then the authenticator
     app is mandatory (no SMS choice); signed in, the physician sees the dossiers of the employer served."""
-    from app import keycloak_admin as ka
+    from app import keycloak as kc
     from app.extensions import db
     from app.models import Employee, Employer
 
     monkeypatch.setenv("DATABASE_URL", portal.settings.database_url)
     assert provision.main(["--realm", portal.realm, "employer", "create", "Bakkerij De Boer", "--domain", "deboer.nl"]) == 0
-    org_id = ka.find_organization(portal.admin, "Bakkerij De Boer")["id"]
+    org_id = kc.organizations.find_organization(portal.admin, "Bakkerij De Boer")["id"]
     with portal.app.app_context():  # one dossier at the employer served
         employer = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == org_id))
         db.session.add(Employee(employer_id=employer.id, name="Anna de Vries", email="anna@deboer.nl"))

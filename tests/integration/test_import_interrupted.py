@@ -22,7 +22,7 @@ import pytest
 from keycloak.exceptions import KeycloakConnectionError
 from keycloak.openid_connection import KeycloakOpenIDConnection
 
-from app import keycloak_admin as ka
+from app import keycloak as kc
 from scripts import provision
 
 pytestmark = pytest.mark.integration
@@ -67,8 +67,8 @@ def _links(messages: list[dict]) -> list[str]:
 @pytest.fixture
 def realm(keycloak, mail_sink, realm_factory):
     representation = realm_factory()
-    admin = ka.realm_admin(dataclasses.replace(keycloak, realm=representation["realm"]))
-    organization_id = ka.ensure_organization(admin, "EK88", "ek88.nl")
+    admin = kc.client.realm_admin(dataclasses.replace(keycloak, realm=representation["realm"]))
+    organization_id = kc.organizations.ensure_organization(admin, "EK88", "ek88.nl")
     return representation["realm"], admin, organization_id
 
 
@@ -114,14 +114,14 @@ def test_an_import_interrupted_at_any_admin_call_is_finished_by_one_rerun(realm,
         assert account["attributes"]["mobile"] == ["+31612345678"], k
         assert "UPDATE_PASSWORD" in account["requiredActions"], k
         assert "employee" in {r["name"] for r in admin.get_realm_roles_of_user(account["id"])}, k
-        assert ka.user_organization_ids(admin, account["id"]) == {organization_id}, k
+        assert kc.organizations.user_organization_ids(admin, account["id"]) == {organization_id}, k
         welcome = _links(mail_sink.messages_to(employee))
         assert len(welcome) == (2 if lost_mail_answer else 1), (k, welcome)
         assert all(_token_claims(link)["sub"] == account["id"] for link in welcome), k
 
-        invitations = ka.list_invitations(admin, organization_id, email=manager)
+        invitations = kc.invitations.list_invitations(admin, organization_id, email=manager)
         assert len(invitations) == 1 and invitations[0]["status"] == "PENDING", k
-        record = ka.invited_roles(ka.organization_by_id(admin, organization_id))[invitations[0]["id"]]
+        record = kc.invited_roles.invited_roles(kc.organizations.organization_by_id(admin, organization_id))[invitations[0]["id"]]
         assert record["role"] == "manager", k
         usable = [link for link in _links(mail_sink.messages_to(manager)) if _usable_invitation(link, invitations[0])]
         assert len(usable) == 1, (k, _links(mail_sink.messages_to(manager)), invitations[0])

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from app import keycloak_admin as ka
+from app import keycloak as kc
 from scripts import exit_codes, provision
 
 pytestmark = pytest.mark.integration
@@ -21,9 +21,9 @@ HEADER = "email,first_name,last_name,employer,role,birth_date,mobile\n"
 @pytest.fixture
 def realm(keycloak, mail_sink, realm_factory):
     representation = realm_factory()
-    admin = ka.realm_admin(dataclasses.replace(keycloak, realm=representation["realm"]))
-    ek88 = ka.ensure_organization(admin, "EK88", "ek88.nl")
-    other = ka.ensure_organization(admin, "Ander BV", "ander.nl")
+    admin = kc.client.realm_admin(dataclasses.replace(keycloak, realm=representation["realm"]))
+    ek88 = kc.organizations.ensure_organization(admin, "EK88", "ek88.nl")
+    other = kc.organizations.ensure_organization(admin, "Ander BV", "ander.nl")
     return representation["realm"], admin, ek88, other
 
 
@@ -35,7 +35,7 @@ def _clean(output: str) -> None:
 def test_import_of_an_existing_account_names_its_employers_and_name_differences(realm, tmp_path, capsys, role):
     name, admin, ek88, other = realm
     email = f"twee-{uuid.uuid4().hex[:6]}@ek88.nl"
-    user_id = ka.ensure_user(admin, email=email, first_name="Johanna", last_name="de Vries", roles=["employee"],
+    user_id = kc.users.ensure_user(admin, email=email, first_name="Johanna", last_name="de Vries", roles=["employee"],
                              organization_id=other)
     path = tmp_path / "hr.csv"
     path.write_text(HEADER + f"{email},Jo,Vries,EK88,{role},1990-01-01,+31612345678\n", encoding="utf-8")
@@ -46,41 +46,41 @@ def test_import_of_an_existing_account_names_its_employers_and_name_differences(
     assert provision.main(["--realm", name, "import", str(path), "--dry-run", "--existing-account", "--json"]) == 0
     [planned] = json.loads(capsys.readouterr().out)["done"]
     assert planned["outcome"].startswith("would add" if role == "employee" else "would invite"), planned
-    assert ek88 not in ka.user_organization_ids(admin, user_id) and ka.list_invitations(admin, ek88) == []
+    assert ek88 not in kc.organizations.user_organization_ids(admin, user_id) and kc.invitations.list_invitations(admin, ek88) == []
 
     assert provision.main(["--realm", name, "import", str(path), "--json"]) == exit_codes.EXIT_PARTIAL
     reason = json.loads(capsys.readouterr().out)["failed"][0]["reason"]
     assert "Ander BV" in reason and "--existing-account" in reason
     assert "'Jo'" in reason and "'Johanna'" in reason and "'Vries'" in reason and "'de Vries'" in reason
-    assert ek88 not in ka.user_organization_ids(admin, user_id)
-    assert ka.list_invitations(admin, ek88) == []
+    assert ek88 not in kc.organizations.user_organization_ids(admin, user_id)
+    assert kc.invitations.list_invitations(admin, ek88) == []
 
     assert provision.main(["--realm", name, "import", str(path), "--existing-account", "--json"]) == 0
     [done] = json.loads(capsys.readouterr().out)["done"]
     assert done["outcome"].startswith("added" if role == "employee" else "invited")
     assert "Ander BV" in done["outcome"] and "'Johanna'" in done["outcome"]
-    account = ka.find_user_by_email(admin, email)
+    account = kc.users.find_user_by_email(admin, email)
     assert account["firstName"] == "Johanna"  # reported, not silently overwritten
     if role == "employee":
-        assert ek88 in ka.user_organization_ids(admin, user_id)
+        assert ek88 in kc.organizations.user_organization_ids(admin, user_id)
         # a later run of the same file: nothing to do, the name difference still reported
         assert provision.main(["--realm", name, "import", str(path), "--json"]) == 0
         [again] = json.loads(capsys.readouterr().out)["done"]
         assert again["outcome"].startswith("unchanged") and "'Johanna'" in again["outcome"], again
     else:
-        assert [i["email"] for i in ka.list_invitations(admin, ek88)] == [email]
+        assert [i["email"] for i in kc.invitations.list_invitations(admin, ek88)] == [email]
 
 
 def test_invite_of_an_existing_account_names_its_employers(realm, capsys):
     name, admin, ek88, other = realm
     email = f"twee-{uuid.uuid4().hex[:6]}@ek88.nl"
-    ka.ensure_user(admin, email=email, first_name="Twee", last_name="Banen", roles=[], organization_id=other)
+    kc.users.ensure_user(admin, email=email, first_name="Twee", last_name="Banen", roles=[], organization_id=other)
     args = ["--realm", name, "invite", "--email", email, "--first-name", "Twee", "--last-name", "Baan",
             "--employer", "EK88"]
     assert provision.main(args) == exit_codes.EXIT_CONFLICT
     err = capsys.readouterr().err.replace("\n", " ")
     assert "Ander BV" in err and "'Baan'" in err and "'Banen'" in err and "--existing-account" in err
-    assert ka.list_invitations(admin, ek88) == []
+    assert kc.invitations.list_invitations(admin, ek88) == []
     assert provision.main(args + ["--existing-account"]) == 0
     out = capsys.readouterr().out.replace("\n", " ")
     assert "Ander BV" in out and "Uitnodiging verstuurd" in out

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from app import keycloak_admin as ka
+from app import keycloak as kc
 from app.extensions import db
 from app.models import Employee, Employer
 from scripts import provision
@@ -27,7 +27,7 @@ HEADER = "email,first_name,last_name,employer,role,birth_date,mobile,personnel_n
 def realm(keycloak, mail_sink, realm_factory):
     representation = realm_factory()
     return dataclasses.make_dataclass("Realm", ["name", "admin"])(
-        representation["realm"], ka.realm_admin(dataclasses.replace(keycloak, realm=representation["realm"])))
+        representation["realm"], kc.client.realm_admin(dataclasses.replace(keycloak, realm=representation["realm"])))
 
 
 def _out(capsys) -> str:
@@ -57,10 +57,10 @@ def test_employer_create_rename_and_delete_follow_the_organization_id(realm, cap
 
     assert provision.main([*base, "rename", "Bakkerij De Boer", "De Boer Brood BV"]) == 0
     assert "blijven gekoppeld" in _out(capsys)
-    assert ka.organization_by_id(realm.admin, created["id"])["name"] == "De Boer Brood BV"
+    assert kc.organizations.organization_by_id(realm.admin, created["id"])["name"] == "De Boer Brood BV"
     (renamed,) = _records(Employer, keycloak_org_id=created["id"])
     assert (renamed.id, renamed.name) == (record.id, "De Boer Brood BV")
-    ka.ensure_organization(realm.admin, "Ander BV", "ander.nl")
+    kc.organizations.ensure_organization(realm.admin, "Ander BV", "ander.nl")
     assert provision.main([*base, "rename", "De Boer Brood BV", "Ander BV"]) == provision.EXIT_CONFLICT
 
     with portal_records():
@@ -70,11 +70,11 @@ def test_employer_create_rename_and_delete_follow_the_organization_id(realm, cap
     assert provision.main([*base, "delete", "De Boer Brood BV"]) == provision.EXIT_BAD_INPUT
     said = _err(capsys)
     assert "1 dossier(s)" in said and "gearchiveerd" in said and "20 jaar" in said and "--yes" in said
-    assert ka.find_organization(realm.admin, "De Boer Brood BV") is not None
+    assert kc.organizations.find_organization(realm.admin, "De Boer Brood BV") is not None
     assert _records(Employer, keycloak_org_id=created["id"])[0].archived_at is None
 
     assert provision.main([*base, "delete", "De Boer Brood BV", "--yes"]) == 0
-    assert ka.find_organization(realm.admin, "De Boer Brood BV") is None
+    assert kc.organizations.find_organization(realm.admin, "De Boer Brood BV") is None
     (archived,) = _records(Employer, keycloak_org_id=created["id"])
     assert archived.archived_at is not None
     assert [e.name for e in _records(Employee, employer_id=record.id)] == ["Anna de Vries"]  # kept
@@ -102,20 +102,20 @@ def test_import_creates_updates_and_marks_dossiers(realm, mail_sink, tmp_path, c
     assert plan["summary"]["dossiers_created"] == 3
     assert {d["email"] for d in plan["dossiers"]} == {anna, bram, cees}
     assert _records(Employee) == []  # dry run: nothing in the portal either
-    assert ka.find_user_by_email(realm.admin, anna) is None
+    assert kc.users.find_user_by_email(realm.admin, anna) is None
 
     assert provision.main(run) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["summary"]["dossiers_created"] == 3 and report["summary"]["created"] == 2
     people = {e.email: e for e in _records(Employee)}
-    user = ka.find_user_by_email(realm.admin, anna)
+    user = kc.users.find_user_by_email(realm.admin, anna)
     assert people[anna].keycloak_user_id == user["id"]  # the employee finds their own dossier
     assert (people[anna].personnel_number, people[anna].department, people[anna].start_date,
             people[anna].birth_date, people[anna].mobile) == ("P-001", "Inkoop", date(2020, 1, 1),
                                                                date(1985, 3, 14), "+31612345001")
     # a leaver gets a dossier marked left, and no account nor welcome mail
     assert people[cees].left_on == date(2026, 1, 31) and people[cees].keycloak_user_id is None
-    assert ka.find_user_by_email(realm.admin, cees) is None and mail_sink.messages_to(cees) == []
+    assert kc.users.find_user_by_email(realm.admin, cees) is None and mail_sink.messages_to(cees) == []
 
     assert provision.main(run) == 0  # idempotent
     again = json.loads(capsys.readouterr().out)
@@ -136,12 +136,12 @@ def test_import_creates_updates_and_marks_dossiers(realm, mail_sink, tmp_path, c
     assert [m["email"] for m in report["marked_left"]] == [bram]
     people = {e.email: e for e in _records(Employee)}
     assert people[bram].left_on == date.today() and len(people) == 3  # marked, not deleted
-    assert ka.find_user_by_email(realm.admin, bram) is not None
+    assert kc.users.find_user_by_email(realm.admin, bram) is not None
 
 
 def test_mark_missing_as_left_is_refused_when_a_row_is_rejected(realm, mail_sink, tmp_path, capsys):
     tag = uuid.uuid4().hex[:6]
-    ka.ensure_organization(realm.admin, "EK88", "ek88.nl")
+    kc.organizations.ensure_organization(realm.admin, "EK88", "ek88.nl")
     keep = f"dirk-{tag}@ek88.nl"
     path = _csv(tmp_path, [f"{keep},Dirk,Dijk,EK88,employee,1970-01-01,+31612345004,P-004,,,"])
     assert provision.main(["--realm", realm.name, "import", path]) == 0  # binds the employer record too
@@ -163,14 +163,14 @@ def test_invite_physician_serving_two_employers(realm, mail_sink, capsys):
     invite = ["--realm", realm.name, "invite", "--email", email, "--first-name", "Fenna", "--last-name", "Arts",
               "--role", "physician"]
     assert provision.main([*invite, "--employer", "EK88", "--employer", "Onbekend BV"]) == provision.EXIT_BAD_INPUT
-    assert ka.find_user_by_email(realm.admin, email) is None  # an unknown employer: nothing made
+    assert kc.users.find_user_by_email(realm.admin, email) is None  # an unknown employer: nothing made
 
     assert provision.main([*invite, "--employer", "EK88", "--employer", "bakkerij-de-boer"]) == 0
     assert "Uitnodiging verstuurd" in _out(capsys)
-    user = ka.find_user_by_email(realm.admin, email)
+    user = kc.users.find_user_by_email(realm.admin, email)
     roles = {r["name"] for r in realm.admin.get_realm_roles_of_user(user["id"])}
     assert "physician" in roles and "employee" not in roles  # no SMS choice: the authenticator app, as a manager
-    assert ka.guarded(realm.admin.get_user_organizations, user["id"]) == []  # a member of no employer
+    assert kc.errors.guarded(realm.admin.get_user_organizations, user["id"]) == []  # a member of no employer
     welcome = mail_sink.wait_for(email)
     assert welcome["links"]
     served = {e.name for e in _records(Employer)
@@ -178,7 +178,7 @@ def test_invite_physician_serving_two_employers(realm, mail_sink, capsys):
     assert served == {"EK88", "Bakkerij De Boer"}
 
     # again, with one employer more: the assignment is added, no second account or e-mail
-    ka.ensure_organization(realm.admin, "Derde BV", "derde.nl")
+    kc.organizations.ensure_organization(realm.admin, "Derde BV", "derde.nl")
     assert provision.main([*invite, "--employer", "EK88", "--employer", "Derde BV"]) == 0
     said = _out(capsys)
     assert "geen nieuwe uitnodiging" in said and "nieuw: Derde BV" in said

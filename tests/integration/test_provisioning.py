@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from app import keycloak_admin as ka
+from app import keycloak as kc
 from scripts import provision
 from tests.support import free_port
 
@@ -21,8 +21,8 @@ HEADER = "email,first_name,last_name,employer,role,birth_date,mobile\n"
 @pytest.fixture
 def realm(keycloak, mail_sink, realm_factory):
     representation = realm_factory()
-    admin = ka.realm_admin(dataclasses.replace(keycloak, realm=representation["realm"]))
-    ka.ensure_organization(admin, "EK88", "ek88.nl")
+    admin = kc.client.realm_admin(dataclasses.replace(keycloak, realm=representation["realm"]))
+    kc.organizations.ensure_organization(admin, "EK88", "ek88.nl")
     return dataclasses.make_dataclass("Realm", ["name", "admin", "representation"])(
         representation["realm"], admin, representation)
 
@@ -83,7 +83,7 @@ def test_invite_refuses_bad_input_with_exit_2(realm, capsys):
     with pytest.raises(SystemExit) as usage:
         provision.main([*base, "--email", "jan@ek88.nl", "--employer", "EK88", "--role", "koning"])
     assert usage.value.code == 2
-    assert ka.list_invitations(realm.admin, ka.find_organization(realm.admin, "EK88")["id"]) == []
+    assert kc.invitations.list_invitations(realm.admin, kc.organizations.find_organization(realm.admin, "EK88")["id"]) == []
 
 
 def _csv(tmp_path, body: str, name="hr.csv") -> str:
@@ -106,12 +106,12 @@ def test_import_good_and_bad_rows_then_an_idempotent_rerun(realm, mail_sink, tmp
             f"{good_employee},Anna,Dubbel,EK88,employee,1980-02-29,+31612345678\n"
             f"hans-{tag}@ek88.nl,Hans,Hout,EK88,employee,31-12-1970,0612345678\n")
     path = _csv(tmp_path, body)
-    org_id = ka.find_organization(realm.admin, "EK88")["id"]
+    org_id = kc.organizations.find_organization(realm.admin, "EK88")["id"]
 
     assert provision.main(["--realm", realm.name, "import", path, "--dry-run", "--json"]) == provision.EXIT_PARTIAL
     dry = json.loads(capsys.readouterr().out)
     assert dry["summary"]["rejected"] == 7 and dry["summary"]["would create"] == 1
-    assert ka.find_user_by_email(realm.admin, good_employee) is None  # dry run changed nothing
+    assert kc.users.find_user_by_email(realm.admin, good_employee) is None  # dry run changed nothing
 
     assert provision.main(["--realm", realm.name, "import", path, "--json"]) == provision.EXIT_PARTIAL
     report = json.loads(capsys.readouterr().out)
@@ -127,12 +127,12 @@ def test_import_good_and_bad_rows_then_an_idempotent_rerun(realm, mail_sink, tmp
     assert "dubbel e-mailadres" in reasons[10]
     assert "geboortedatum" in reasons[11] and "mobiel" in reasons[11]
 
-    user = ka.find_user_by_email(realm.admin, good_employee)
+    user = kc.users.find_user_by_email(realm.admin, good_employee)
     assert user["attributes"]["birthDate"] == ["1980-02-29"] and user["attributes"]["mobile"] == ["+31612345678"]
     assert {r["name"] for r in realm.admin.get_realm_roles_of_user(user["id"])} >= {"employee"}
     welcome = mail_sink.wait_for(good_employee)
     assert welcome["links"] and "null" not in welcome["text"]
-    assert [i["email"] for i in ka.list_invitations(realm.admin, org_id)] == [good_manager]
+    assert [i["email"] for i in kc.invitations.list_invitations(realm.admin, org_id)] == [good_manager]
 
     # re-run: nothing duplicated, nothing re-sent
     mails_before = len(mail_sink.messages_to(good_employee))
@@ -141,7 +141,7 @@ def test_import_good_and_bad_rows_then_an_idempotent_rerun(realm, mail_sink, tmp
     assert rerun["summary"].get("created", 0) == 0 and rerun["summary"].get("invited", 0) == 0
     assert rerun["summary"]["unchanged"] == 2
     assert len(realm.admin.get_users({"email": good_employee, "exact": "true"})) == 1
-    assert len(ka.list_invitations(realm.admin, org_id)) == 1
+    assert len(kc.invitations.list_invitations(realm.admin, org_id)) == 1
     assert len(mail_sink.messages_to(good_employee)) == mails_before
 
 
@@ -169,9 +169,9 @@ def test_import_with_smtp_down_keeps_nothing_and_a_rerun_finishes(keycloak, mail
         assert report["summary"]["failed"] == 4
         assert all("kon niet" in f["reason"] or "could not be sent" in f["reason"] for f in report["failed"])
         for email in people:  # rolled back: no account without its welcome e-mail
-            assert ka.find_user_by_email(realm.admin, email) is None
-        org_id = ka.find_organization(realm.admin, "EK88")["id"]
-        assert ka.list_invitations(realm.admin, org_id) == []
+            assert kc.users.find_user_by_email(realm.admin, email) is None
+        org_id = kc.organizations.find_organization(realm.admin, "EK88")["id"]
+        assert kc.invitations.list_invitations(realm.admin, org_id) == []
 
         master.update_realm(realm.name, {"smtpServer": realm.representation["smtpServer"]})
     finally:
@@ -186,31 +186,31 @@ def test_import_with_smtp_down_keeps_nothing_and_a_rerun_finishes(keycloak, mail
 
 def test_import_into_a_second_employer_needs_existing_account(realm, mail_sink, tmp_path, capsys):
     """An address that already has an account at another employer joins this one only with the flag."""
-    other = ka.ensure_organization(realm.admin, "Ander BV", "ander.nl")
-    ek88 = ka.ensure_organization(realm.admin, "EK88", "ek88.nl")
+    other = kc.organizations.ensure_organization(realm.admin, "Ander BV", "ander.nl")
+    ek88 = kc.organizations.ensure_organization(realm.admin, "EK88", "ek88.nl")
     email = f"twee-{uuid.uuid4().hex[:6]}@ek88.nl"
-    user_id = ka.ensure_user(realm.admin, email=email, first_name="Twee", last_name="Banen", roles=["employee"],
+    user_id = kc.users.ensure_user(realm.admin, email=email, first_name="Twee", last_name="Banen", roles=["employee"],
                              organization_id=other)
     path = tmp_path / "hr.csv"
     path.write_text(HEADER + f"{email},Twee,Banen,EK88,employee,1990-01-01,+31612345678\n", encoding="utf-8")
     assert provision.main(["--realm", realm.name, "import", str(path), "--json"]) == provision.EXIT_PARTIAL
     report = json.loads(capsys.readouterr().out)
     assert "--existing-account" in report["failed"][0]["reason"]
-    assert ek88 not in ka.user_organization_ids(realm.admin, user_id)
+    assert ek88 not in kc.organizations.user_organization_ids(realm.admin, user_id)
     assert provision.main(["--realm", realm.name, "import", str(path), "--existing-account", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["done"][0]["outcome"].startswith("added")
-    assert ek88 in ka.user_organization_ids(realm.admin, user_id)
+    assert ek88 in kc.organizations.user_organization_ids(realm.admin, user_id)
 
 
 def test_roles_are_granted_per_employer_and_old_realm_roles_migrate_only_when_unambiguous(realm, capsys):
-    a = ka.ensure_organization(realm.admin, "EK88", "ek88.nl")
-    b = ka.ensure_organization(realm.admin, "Ander BV", "ander.nl")
-    one = ka.ensure_user(realm.admin, email=f"een-{uuid.uuid4().hex[:6]}@ek88.nl", first_name="Een", last_name="Baan",
+    a = kc.organizations.ensure_organization(realm.admin, "EK88", "ek88.nl")
+    b = kc.organizations.ensure_organization(realm.admin, "Ander BV", "ander.nl")
+    one = kc.users.ensure_user(realm.admin, email=f"een-{uuid.uuid4().hex[:6]}@ek88.nl", first_name="Een", last_name="Baan",
                          roles=[], organization_id=a)
     two_email = f"twee-{uuid.uuid4().hex[:6]}@ek88.nl"
-    two = ka.ensure_user(realm.admin, email=two_email, first_name="Twee", last_name="Banen", roles=[],
+    two = kc.users.ensure_user(realm.admin, email=two_email, first_name="Twee", last_name="Banen", roles=[],
                          organization_id=a)
-    ka.ensure_user(realm.admin, email=two_email, first_name="Twee", last_name="Banen", roles=[], organization_id=b,
+    kc.users.ensure_user(realm.admin, email=two_email, first_name="Twee", last_name="Banen", roles=[], organization_id=b,
                    existing_account=True)
     # the old model: a realm role "manager" (created here as an old realm would have it)
     realm.admin.create_realm_role({"name": "manager"}, skip_exists=True)
@@ -219,16 +219,16 @@ def test_roles_are_granted_per_employer_and_old_realm_roles_migrate_only_when_un
         realm.admin.assign_realm_roles(user, [manager_role])
     assert provision.main(["--realm", realm.name, "roles", "migrate-realm-roles"]) == provision.EXIT_PARTIAL
     assert "NIET overgezet" in capsys.readouterr().out
-    assert ka.employer_roles_of(realm.admin, a, one) == {"manager"}
-    assert ka.employer_roles_of(realm.admin, a, two) == set() and ka.employer_roles_of(realm.admin, b, two) == set()
+    assert kc.roles.employer_roles_of(realm.admin, a, one) == {"manager"}
+    assert kc.roles.employer_roles_of(realm.admin, a, two) == set() and kc.roles.employer_roles_of(realm.admin, b, two) == set()
 
     assert provision.main(["--realm", realm.name, "roles", "grant", "--employer", "Ander BV", "--email", two_email,
                            "--role", "superuser"]) == 0
-    assert ka.employer_roles_of(realm.admin, b, two) == {"manager", "superuser"}
-    assert ka.employer_roles_of(realm.admin, a, two) == set()
+    assert kc.roles.employer_roles_of(realm.admin, b, two) == {"manager", "superuser"}
+    assert kc.roles.employer_roles_of(realm.admin, a, two) == set()
     assert provision.main(["--realm", realm.name, "roles", "revoke", "--employer", "Ander BV", "--email",
                            two_email]) == 0
-    assert ka.employer_roles_of(realm.admin, b, two) == set()
+    assert kc.roles.employer_roles_of(realm.admin, b, two) == set()
 
 
 def _session_user(master, realm_name, user_id):
@@ -252,8 +252,8 @@ def test_a_recreated_employer_sees_nothing_of_its_predecessor(keycloak, realm, m
     from app.access import Viewer, managed_employer_ids
     from scripts.demo_data import ensure_employee, ensure_employer
 
-    old_id = ka.ensure_organization(realm.admin, "Herboren BV", "herboren.nl")
-    old_boss = ka.ensure_user(realm.admin, email=f"oud-{uuid.uuid4().hex[:6]}@herboren.nl", first_name="Oude",
+    old_id = kc.organizations.ensure_organization(realm.admin, "Herboren BV", "herboren.nl")
+    old_boss = kc.users.ensure_user(realm.admin, email=f"oud-{uuid.uuid4().hex[:6]}@herboren.nl", first_name="Oude",
                               last_name="Baas", roles=[], organization_id=old_id, employer_roles=["manager"])
     settings = dataclasses.replace(keycloak, realm=realm.name, database_url=f"sqlite:///{tmp_path / 'p.sqlite'}",
                                    documents_dir=str(tmp_path / "documents"))
@@ -264,9 +264,9 @@ def test_a_recreated_employer_sees_nothing_of_its_predecessor(keycloak, realm, m
         old_employer_id = old.id
 
     assert provision.main(["--realm", realm.name, "employer", "delete", "Herboren BV", "--yes"]) == 0
-    new_id = ka.ensure_organization(realm.admin, "Herboren BV", "herboren.nl")
-    assert new_id != old_id and ka.organization_by_id(realm.admin, new_id)["alias"] == "herboren-bv"
-    new_boss = ka.ensure_user(realm.admin, email=f"nieuw-{uuid.uuid4().hex[:6]}@herboren.nl", first_name="Nieuwe",
+    new_id = kc.organizations.ensure_organization(realm.admin, "Herboren BV", "herboren.nl")
+    assert new_id != old_id and kc.organizations.organization_by_id(realm.admin, new_id)["alias"] == "herboren-bv"
+    new_boss = kc.users.ensure_user(realm.admin, email=f"nieuw-{uuid.uuid4().hex[:6]}@herboren.nl", first_name="Nieuwe",
                               last_name="Baas", roles=[], organization_id=new_id, employer_roles=["manager"])
 
     new_user, old_user = _session_user(master, realm.name, new_boss), _session_user(master, realm.name, old_boss)
@@ -278,19 +278,19 @@ def test_a_recreated_employer_sees_nothing_of_its_predecessor(keycloak, realm, m
 
 
 def test_prune_removes_roles_left_behind_by_the_admin_console(realm, master):
-    org_id = ka.ensure_organization(realm.admin, f"Console {uuid.uuid4().hex[:6]}", "console.nl")
-    gone_id = ka.ensure_organization(realm.admin, f"Weg {uuid.uuid4().hex[:6]}", "weg.nl")
-    leaver = ka.ensure_user(realm.admin, email=f"weg-{uuid.uuid4().hex[:6]}@console.nl", first_name="Weg",
+    org_id = kc.organizations.ensure_organization(realm.admin, f"Console {uuid.uuid4().hex[:6]}", "console.nl")
+    gone_id = kc.organizations.ensure_organization(realm.admin, f"Weg {uuid.uuid4().hex[:6]}", "weg.nl")
+    leaver = kc.users.ensure_user(realm.admin, email=f"weg-{uuid.uuid4().hex[:6]}@console.nl", first_name="Weg",
                             last_name="Gaan", roles=[], organization_id=org_id, employer_roles=["manager"])
-    stayer = ka.ensure_user(realm.admin, email=f"blijf-{uuid.uuid4().hex[:6]}@console.nl", first_name="Blijf",
+    stayer = kc.users.ensure_user(realm.admin, email=f"blijf-{uuid.uuid4().hex[:6]}@console.nl", first_name="Blijf",
                             last_name="Hier", roles=[], organization_id=org_id, employer_roles=["manager"])
-    ka.ensure_user(realm.admin, email=f"x-{uuid.uuid4().hex[:6]}@weg.nl", first_name="X", last_name="Y", roles=[],
+    kc.users.ensure_user(realm.admin, email=f"x-{uuid.uuid4().hex[:6]}@weg.nl", first_name="X", last_name="Y", roles=[],
                    organization_id=gone_id, employer_roles=["superuser"])
     realm.admin.organization_user_remove(leaver, org_id)  # as in the admin console: roles stay behind
     realm.admin.delete_organization(gone_id)
     assert provision.main(["--realm", realm.name, "roles", "prune"]) == 0
-    assert ka.employer_roles_of(realm.admin, org_id, leaver) == set()
-    assert ka.employer_roles_of(realm.admin, org_id, stayer) == {"manager"}
+    assert kc.roles.employer_roles_of(realm.admin, org_id, leaver) == set()
+    assert kc.roles.employer_roles_of(realm.admin, org_id, stayer) == {"manager"}
     root = realm.admin.get_group_by_path("/werkgevers")
     children = {g["name"] for g in realm.admin.get_group_children(root["id"], query={"max": 1000})}
     assert org_id in children and gone_id not in children
