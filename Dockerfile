@@ -5,6 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 COPY pyproject.toml ./
 COPY app/ app/
 COPY scripts/ scripts/
+COPY bench/ bench/
 COPY migrations/ migrations/
 COPY alembic.ini realm-export.json gunicorn.conf.py ./
 RUN pip install --no-cache-dir ".[postgres]" && useradd --system portal && mkdir -p instance && chown portal instance

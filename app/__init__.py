@@ -9,7 +9,7 @@ from flask import Flask
 from app.config import Settings, load_settings, require_production_secrets
 from app import db_tuning  # noqa: F401  (registers the SQLite WAL + busy-timeout connect hook once)
 from app import data_version  # noqa: F401  (raises Employer.data_version on every write to its data)
-from app.extensions import csrf, db, oauth
+from app.extensions import csrf, db, oauth, portal_admin
 from app.oidc_client import RS256OnlyClient
 
 
@@ -53,10 +53,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         client_cls=RS256OnlyClient,  # ID tokens signed with RS256 only, whatever discovery lists
     )
 
-    from app import (auth, cases, dashboard, documents, dossier, health, i18n, invitations, keycloak_runtime, migrate,
-                     security, staff, user_settings)
+    portal_admin.init_app(app)  # the portal's own admin client, never the provisioner's
 
-    keycloak_runtime.init_app(app)  # the portal's own admin client, never the provisioner's
+    from app import (auth, cases, dashboard, documents, dossier, health, i18n, invitations, migrate, security, staff,
+                     user_settings)
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
@@ -69,7 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(user_settings.bp)
     i18n.init_app(app)
     if settings.bench_routes:
-        from app import bench_routes
+        from bench import routes as bench_routes  # a baseline route for bench/bench_portal.py; BENCH=1 only
 
         app.register_blueprint(bench_routes.bp)
     security.init_app(app)

@@ -116,9 +116,9 @@ def employer_memberships(claims: dict) -> dict[str, dict]:
     """{organization id: {"alias": ..., "roles": [...]}} from the ID token.
 
     Roles come from the `groups` claim (full paths /werkgevers/<organization id>/<role>, see
-    keycloak_admin); a path whose middle part is not a Keycloak id is ignored. The alias, for display
+    app/keycloak/roles.py); a path whose middle part is not a Keycloak id is ignored. The alias, for display
     only, comes from the `organization` claim when it carries ids. Employers are matched by id only."""
-    from app.keycloak_ids import is_id
+    from app.keycloak.ids import is_id
 
     memberships: dict[str, dict] = {}
     groups = claims.get("groups") if isinstance(claims.get("groups"), list) else []

@@ -85,8 +85,10 @@ class Settings:
     keycloak_port: int = 8080
     keycloak_management_port: int = 9000
     keycloak_public_url: str = ""  # what browsers use, when it differs from the server-to-server address
+    # master-realm bootstrap admin: the runner (scripts/kc_runner.py) and `provision --master-admin` only
     keycloak_admin_user: str = "admin"
     keycloak_admin_password: str = ""  # secret: load_settings() fills it
+    # where scripts/kc_runner.py caches the download, unpacks Keycloak and keeps its dev database
     keycloak_cache_dir: Path = Path.home() / ".cache" / "arbo-portal"
     keycloak_home_dir: Path = ROOT / ".local"
     keycloak_data_dir: Path = ROOT / ".data" / "keycloak"
@@ -96,11 +98,11 @@ class Settings:
     display_name: str = "Arbodienst Voorbeeld"
     portal_client_id: str = "portal"
     portal_client_secret: str = ""  # secret: load_settings() fills it
-    # the portal's own run-time service account (app/keycloak_runtime.py): users and organizations
+    # the portal's own run-time service account (app/keycloak/client.py): users and organizations
     # of its realm only, no realm settings, clients or flows (README, "Who holds what")
     portal_admin_client_id: str = "portal-admin"
     portal_admin_client_secret: str = ""  # secret: load_settings() fills it
-    # provisioning only (scripts/): the app never uses this client
+    # provisioning only (scripts/provision.py, app.keycloak.client.realm_admin): the app never uses this client
     provisioner_client_id: str = "portal-provisioner"
     provisioner_client_secret: str = ""  # secret: load_settings() fills it
     portal_url: str = "http://127.0.0.1:5000"
@@ -125,7 +127,8 @@ class Settings:
     database_url: str = ""
     max_upload_mb: int = 10
     documents_dir: str = ""  # empty: <instance folder>/documents
-    bench_routes: bool = False  # BENCH=1 adds /bench/hello for bench/bench_portal.py; never in production
+    # BENCH=1 adds /bench/hello (bench/routes.py) for bench/bench_portal.py; never in production
+    bench_routes: bool = False
     # the portal session: never longer than Keycloak's SSO idle (30 min) and max (10 h) - app.server_sessions
     # clamps them; roles are re-read from Keycloak at most this often (at most 60 s)
     session_idle_seconds: int = 1800

@@ -4,7 +4,7 @@ cached under (employer id, data_version) and is never stale: the employer row is
 request, and a write in any worker or process changes the version there.
 
 Writes that bypass the ORM unit of work (bulk INSERT/UPDATE statements) call `bump` themselves
-(app.demo_data.bulk_employer does).
+(scripts.demo_data.bulk_employer does).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ a rename changes only the display name and alias, never the binding. Run inside 
 from __future__ import annotations
 
 from app.extensions import db
-from app.keycloak_ids import checked_id
+from app.keycloak.ids import checked_id
 from app.models import Employer
 
 

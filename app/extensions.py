@@ -4,6 +4,8 @@ from authlib.integrations.flask_client import OAuth
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from app.keycloak.client import PortalAdmin
+
 
 class FactoryOAuth(OAuth):
     """authlib's registry keeps the first client made under a name for the whole process. With an
@@ -18,3 +20,5 @@ class FactoryOAuth(OAuth):
 oauth = FactoryOAuth()
 db = SQLAlchemy()
 csrf = CSRFProtect()
+# the portal's one Keycloak admin client (its own service account; app/keycloak/client.py)
+portal_admin = PortalAdmin()

@@ -12,12 +12,13 @@ import re
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from keycloak import KeycloakAdmin
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app import access
-from app import keycloak_admin as ka
-from app import keycloak_runtime, security_log, validation
+from app import keycloak as kc
+from app import security_log, validation
 from app.auth import login_required
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
@@ -48,9 +49,9 @@ class ActionForm(FlaskForm):
     """Resend/revoke buttons: CSRF only."""
 
 
-def _admin() -> ka.KeycloakAdmin:
+def _admin() -> KeycloakAdmin:
     """The app's one run-time admin client (the portal's own service account, not the provisioner)."""
-    return keycloak_runtime.portal_admin()
+    return kc.client.portal_admin()
 
 
 def _own_employer() -> tuple[str, str]:
@@ -63,15 +64,15 @@ def _own_employer() -> tuple[str, str]:
     return (employer.name if employer else alias), viewer.acting_for
 
 
-@bp.errorhandler(ka.InvalidId)
-@bp.errorhandler(ka.NotFound)
+@bp.errorhandler(kc.errors.InvalidId)
+@bp.errorhandler(kc.errors.NotFound)
 def _invalid_id(error):
     # an id that is not a Keycloak id (nothing was sent) or one Keycloak does not know: the app's own 404 page
     return render_template("errors/error.html", status=404), 404
 
 
-@bp.errorhandler(ka.KeycloakUnreachable)
-@bp.errorhandler(ka.KeycloakRefused)
+@bp.errorhandler(kc.errors.KeycloakUnreachable)
+@bp.errorhandler(kc.errors.KeycloakRefused)
 def _keycloak_failed(error):
     return _unavailable()
 
@@ -86,8 +87,8 @@ def _unavailable():
 def index():
     alias, organization_id = _own_employer()
     try:
-        invitations = [i for i in ka.invitation_overview(_admin(), organization_id)]
-    except (ka.KeycloakUnreachable, ka.KeycloakRefused):
+        invitations = [i for i in kc.invitations.invitation_overview(_admin(), organization_id)]
+    except (kc.errors.KeycloakUnreachable, kc.errors.KeycloakRefused):
         return _unavailable()
     order = {"pending": 0, "expired": 1, "accepted": 2}
     invitations.sort(key=lambda i: (order.get(i["status"], 9), i["email"]))
@@ -102,40 +103,40 @@ def create():
     form = InviteForm()
     if not form.validate_on_submit():
         try:
-            invitations = ka.invitation_overview(_admin(), organization_id)
-        except (ka.KeycloakUnreachable, ka.KeycloakRefused):
+            invitations = kc.invitations.invitation_overview(_admin(), organization_id)
+        except (kc.errors.KeycloakUnreachable, kc.errors.KeycloakRefused):
             return _unavailable()
         return render_template("invitations/index.html", employer=alias, invitations=invitations,
                                form=form, action_form=ActionForm()), 400
     email = form.email.data.strip().lower()
     existing_account = bool(form.existing_account.data)
     try:
-        ka.invite(_admin(), organization_id, email=email, first_name=form.first_name.data.strip(),
-                  last_name=form.last_name.data.strip(), role="manager", existing_account=existing_account,
-                  redirect_url=ka.welcome_url(current_app.config["SETTINGS"].portal_url))
+        kc.invitations.invite(_admin(), organization_id, email=email, first_name=form.first_name.data.strip(),
+                              last_name=form.last_name.data.strip(), role="manager", existing_account=existing_account,
+                              redirect_url=kc.invitations.welcome_url(current_app.config["SETTINGS"].portal_url))
         if existing_account:
             current_app.logger.warning("existing account %s invited into employer %s by %s (confirmed)",
                                        email, organization_id, g.user["sub"])
         security_log.event("invitation.sent", actor=g.user["sub"], employer=organization_id, target=email,
                            role="manager", existing_account=existing_account)
         flash(f"Uitnodiging verstuurd aan {email}. De link is 3 dagen geldig.", "success")
-    except ka.ExistingAccount:
+    except kc.errors.ExistingAccount:
         # not silent: the same form again, asking for an explicit confirmation
         try:
-            invitations = ka.invitation_overview(_admin(), organization_id)
-        except (ka.KeycloakUnreachable, ka.KeycloakRefused):
+            invitations = kc.invitations.invitation_overview(_admin(), organization_id)
+        except (kc.errors.KeycloakUnreachable, kc.errors.KeycloakRefused):
             return _unavailable()
         return render_template("invitations/index.html", employer=alias, invitations=invitations, form=form,
                                action_form=ActionForm(), confirm_existing=True), 409
-    except ka.InvitationExists:
+    except kc.errors.InvitationExists:
         flash(f"{email} heeft al een uitnodiging. Gebruik 'Opnieuw versturen'.", "error")
-    except ka.AlreadyMember:
+    except kc.errors.AlreadyMember:
         flash(f"{email} heeft al een account bij uw organisatie.", "error")
-    except ka.MailNotSent:
+    except kc.errors.MailNotSent:
         flash("De e-mail kon niet worden verstuurd. Er is niets aangemaakt; probeer het later opnieuw.", "error")
-    except (ka.KeycloakUnreachable, ka.KeycloakRefused):
+    except (kc.errors.KeycloakUnreachable, kc.errors.KeycloakRefused):
         return _unavailable()
-    except ka.KeycloakAdminError:
+    except kc.errors.KeycloakAdminError:
         current_app.logger.warning("invitation failed", exc_info=True)
         flash("De uitnodiging is niet gelukt. Controleer het e-mailadres en probeer het opnieuw.", "error")
     return redirect(url_for("invitations.index"))
@@ -146,14 +147,14 @@ def _act(invitation_id: str, action) -> object:
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        invitation_id = ka.checked_id(invitation_id, "invitation id")  # before anything is sent
-        ka.get_invitation(_admin(), organization_id, invitation_id)  # 404 for another employer's id
+        invitation_id = kc.ids.checked_id(invitation_id, "invitation id")  # before anything is sent
+        kc.invitations.get_invitation(_admin(), organization_id, invitation_id)  # 404 for another employer's id
         action(_admin(), organization_id, invitation_id)
-    except (ka.NotFound, ka.InvalidId):
+    except (kc.errors.NotFound, kc.errors.InvalidId):
         abort(404)
-    except ka.MailNotSent:
+    except kc.errors.MailNotSent:
         flash("De e-mail kon niet worden verstuurd; probeer het later opnieuw.", "error")
-    except (ka.KeycloakUnreachable, ka.KeycloakRefused):
+    except (kc.errors.KeycloakUnreachable, kc.errors.KeycloakRefused):
         return _unavailable()
     return redirect(url_for("invitations.index"))
 
@@ -162,7 +163,7 @@ def _act(invitation_id: str, action) -> object:
 @login_required
 def resend(invitation_id: str):
     def action(admin, organization_id, invitation_id):
-        ka.resend_invitation(admin, organization_id, invitation_id)
+        kc.invitations.resend_invitation(admin, organization_id, invitation_id)
         security_log.event("invitation.resent", actor=g.user["sub"], employer=organization_id, target=invitation_id)
         flash("Nieuwe uitnodiging verstuurd. De nieuwe link is 3 dagen geldig.", "success")
 
@@ -173,7 +174,7 @@ def resend(invitation_id: str):
 @login_required
 def revoke(invitation_id: str):
     def action(admin, organization_id, invitation_id):
-        email = ka.revoke_invitation(admin, organization_id, invitation_id)
+        email = kc.invitations.revoke_invitation(admin, organization_id, invitation_id)
         security_log.event("invitation.revoked", actor=g.user["sub"], employer=organization_id, target=email)
         flash(f"Uitnodiging voor {email} ingetrokken. De link werkt niet meer.", "success")
 
@@ -189,8 +190,8 @@ def welcome():
     here; a fresh (silent, single sign-on) sign-in then puts it in the session's token.
     """
     try:
-        granted = ka.apply_invited_role_for_user(_admin(), g.user["sub"])
-    except (ka.KeycloakUnreachable, ka.KeycloakRefused):
+        granted = kc.invitations.apply_invited_role_for_user(_admin(), g.user["sub"])
+    except (kc.errors.KeycloakUnreachable, kc.errors.KeycloakRefused):
         return _unavailable()
     if granted:
         security_log.event("role.granted", actor=g.user["sub"], target=g.user["sub"], granted=granted,

@@ -86,7 +86,7 @@ def bind_employer_command(employer_ref: str, organization_id: str):
     """Bind a portal employer to its Keycloak organization by id (the only key the portal matches on).
 
     Employers from before migration 0002 that had only an alias match nobody until bound here."""
-    from app.keycloak_ids import InvalidId, checked_id
+    from app.keycloak.ids import InvalidId, checked_id
 
     try:
         organization_id = checked_id(organization_id, "organization id")

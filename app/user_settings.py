@@ -14,7 +14,8 @@ from flask_babel import ngettext
 from keycloak.exceptions import KeycloakError
 from requests import RequestException
 
-from app import keycloak_runtime, sign_in_sessions
+from app import keycloak as kc
+from app import sign_in_sessions
 from app.auth import login_required
 
 bp = Blueprint("user_settings", __name__, url_prefix="/settings")
@@ -25,7 +26,7 @@ KEYCLOAK_TROUBLE = (KeycloakError, RequestException, OSError)
 
 def _admin():
     """The app's one run-time admin client (the portal's own service account, not the provisioner)."""
-    return keycloak_runtime.portal_admin()
+    return kc.client.portal_admin()
 
 
 def sign_in_methods(credentials: list[dict]) -> list[dict]:

@@ -4,7 +4,7 @@
 
 Runs against the Keycloak of the settings (loopback), in a throwaway realm whose SMTP points at an
 in-process aiosmtpd sink on a free port (so every invitation really sends an e-mail). Deletes the
-realm afterwards. Fast path: one token and one connection pool (app.keycloak_admin's admin client),
+realm afterwards. Fast path: one token and one connection pool (app.keycloak's admin client),
 the employer looked up once, all roles recorded in one update, and a bounded thread pool posting
 the invitations. Naive: a sequential loop doing per person what `provision invite` does (look-ups included).
 
@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aiosmtpd.controller import Controller
 
-from app import keycloak_admin as ka
+from app import keycloak as kc
 from app.config import load_settings
 
 
@@ -55,8 +55,8 @@ def naive_loop(admin, org_name: str, people: list[tuple[str, str, str]]) -> floa
     (read and update the organization), then post the invitation."""
     started = time.perf_counter()
     for email, first, last in people:
-        organization = ka.find_organization(admin, org_name)
-        ka.invite(admin, organization["id"], email=email, first_name=first, last_name=last, role="manager")
+        organization = kc.organizations.find_organization(admin, org_name)
+        kc.invitations.invite(admin, organization["id"], email=email, first_name=first, last_name=last, role="manager")
     return time.perf_counter() - started
 
 
@@ -67,18 +67,18 @@ def fast_path(admin, org_id: str, people: list[tuple[str, str, str]], workers: i
     failures = 0
 
     def one(person):
-        ka.send_invitation(admin, org_id, *person)
+        kc.invitations.send_invitation(admin, org_id, *person)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for future in [pool.submit(one, person) for person in people]:
             try:
                 future.result()
-            except ka.KeycloakAdminError as exc:
+            except kc.errors.KeycloakAdminError as exc:
                 failures += 1
                 print(f"  failed: {exc}", file=sys.stderr)
     invited = {email for email, _, _ in people}
-    ka.record_invited_roles(admin, org_id, [(invitation, "manager", "") for invitation in
-                                            ka.list_invitations(admin, org_id) if invitation["email"] in invited])
+    kc.invited_roles.record_invited_roles(admin, org_id, [(invitation, "manager", "") for invitation in
+                                          kc.invitations.list_invitations(admin, org_id) if invitation["email"] in invited])
     return time.perf_counter() - started, failures
 
 
@@ -95,15 +95,15 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    master = ka.master_admin(settings, realm="master")
+    master = kc.client.master_admin(settings, realm="master")
     realm = f"bench-{uuid.uuid4().hex[:8]}"
     placeholders = settings.realm_placeholders() | {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port)}
-    ka.ensure_realm(master, ka.render_realm(placeholders, realm_name=realm))
+    kc.realm.ensure_realm(master, kc.realm.render_realm(placeholders, realm_name=realm))
     try:
-        admin = ka.master_admin(settings, realm=realm)
+        admin = kc.client.master_admin(settings, realm=realm)
         naive_org, fast_org = "Naief BV", "Snel BV"
-        ka.ensure_organization(admin, naive_org, "naief.example")
-        fast_id = ka.ensure_organization(admin, fast_org, "snel.example")
+        kc.organizations.ensure_organization(admin, naive_org, "naief.example")
+        fast_id = kc.organizations.ensure_organization(admin, fast_org, "snel.example")
         naive_people = [(f"naive-{i}@naief.example", "Naief", f"Persoon {i}") for i in range(args.naive)]
         fast_people = [(f"fast-{i}@snel.example", "Snel", f"Persoon {i}") for i in range(args.count)]
 
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         deadline = time.monotonic() + 30
         while sink.received < expected and time.monotonic() < deadline:
             time.sleep(0.2)
-        invited = len(ka.list_invitations(admin, fast_id))
+        invited = len(kc.invitations.list_invitations(admin, fast_id))
         naive_rate = args.naive / naive_seconds
         fast_rate = (args.count - failures) / fast_seconds
         print(f"naive sequential python-keycloak loop: {args.naive} invitations in {naive_seconds:.1f} s "
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
                           "mails": sink.received, "failures": failures, "peak_rss_mb": round(peak_rss_mb, 1)}))
         return 0 if ok else 1
     finally:
-        ka.delete_realm(master, realm)
+        kc.realm.delete_realm(master, realm)
         controller.stop()
 
 

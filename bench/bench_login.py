@@ -9,7 +9,7 @@ The ratio portal/bare says what the portal adds to Keycloak's own sign-in cost.
 Users are created for the run in a fresh realm (password + an enrolled TOTP credential) and removed with
 it afterwards. Blocks of bare and portal sign-ins alternate, so both see the same machine. Each user signs
 in once per path; a TOTP code is never used twice (Keycloak refuses that). Loopback only, bounded in
-count. Needs a running Keycloak (./dev run, or `python keycloak/kc_runner.py start`).
+count. Needs a running Keycloak (./dev run, or `python -m scripts.kc_runner start`).
 
     .venv/bin/python -m bench.bench_login [--users 120] [--threads 4] [--blocks 4]
 
@@ -40,7 +40,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pyotp
 import requests
 
-from app import keycloak_admin as ka
+from app import keycloak as kc
 from app.config import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,23 +223,23 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("LOCAL_DEVELOPMENT", "1")  # a developer's tool: the DEV ONLY defaults apply
     settings = load_settings()
     try:
-        master = ka.master_admin(settings, realm="master")
+        master = kc.client.master_admin(settings, realm="master")
         master.get_realms()
     except Exception as exc:  # noqa: BLE001 - one sentence instead of a traceback
         print(f"Keycloak is not reachable at {settings.keycloak_url} ({type(exc).__name__}); start it first "
-              "(./dev run, or .venv/bin/python keycloak/kc_runner.py start).", file=sys.stderr)
+              "(./dev run, or .venv/bin/python -m scripts.kc_runner start).", file=sys.stderr)
         return 3
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-login-"))
     port = free_port()
     portal_url = f"http://127.0.0.1:{port}"
     realm = f"bench-login-{uuid.uuid4().hex[:8]}"
-    representation = ka.render_realm(settings.realm_placeholders() | {"PORTAL_URL": portal_url}, realm_name=realm)
+    representation = kc.realm.render_realm(settings.realm_placeholders() | {"PORTAL_URL": portal_url}, realm_name=realm)
     representation["bruteForceProtected"] = False  # many sign-ins from one address in a short time
-    ka.ensure_realm(master, representation)
+    kc.realm.ensure_realm(master, representation)
     server = None
     try:
-        admin = ka.master_admin(settings, realm=realm)
+        admin = kc.client.master_admin(settings, realm=realm)
         users = create_users(admin, users_count)
         server = start_portal(settings, realm, port, workdir)
         redirect_uri = f"{portal_url}/auth/callback"
@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         if server:
             server.terminate()
             server.wait(timeout=15)
-        ka.delete_realm(master, realm)
+        kc.realm.delete_realm(master, realm)
 
     rates = {name: t["ok"] / t["seconds"] if t["seconds"] else 0.0 for name, t in totals.items()}
     print(f"\n{len(measured)} users, password + TOTP, {threads} parallel sign-ins, {blocks} alternating blocks, "

@@ -5,10 +5,10 @@ same server in the same run; and the workers' memory (RSS) after the load.
 No Keycloak is needed: the benchmark fills a temporary database (SQLite, or a throw-away PostgreSQL
 of Debian's package on a free port, started and stopped here), makes the session cookies through the
 app's own session interface and records their sign-in sessions, exactly as app/auth.py's callback
-would. The employer's employees and cases go in through app.demo_data.bulk_employer (15% absent now:
+would. The employer's employees and cases go in through scripts.demo_data.bulk_employer (15% absent now:
 10,000 employees have 1,500 open cases). Loopback only; bounded in time and in request count.
 
-    .venv/bin/python bench/bench_portal.py [--employees 200] [--database sqlite|postgresql]
+    .venv/bin/python -m bench.bench_portal [--employees 200] [--database sqlite|postgresql]
         [--seconds 8] [--clients 32] [--workers 2] [--threads 4]
 
 Prints a table and, as its last line, one JSON object of the figures.
@@ -32,14 +32,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 BENCH_ORG = "b0b0b0b0-0000-4000-8000-00000000be0c"  # the bench employer's (made-up) organization id
-# session users as app.auth.session_user_from_claims builds them
+# the ID-token claims of the two bench users; their sessions are built by app.auth.session_user_from_claims
 MANAGER = {"sub": "bench-manager", "sid": "bench-sid-manager", "email": "manager@bench.example", "name": "Bench Manager",
-           "roles": [], "employers": {BENCH_ORG: {"alias": "bench-bv", "roles": ["manager"]}}}
+           "organization": ["bench-bv"], "groups": [f"/werkgevers/{BENCH_ORG}/manager"]}
 EMPLOYEE = {"sub": "bench-employee-0", "sid": "bench-sid-employee", "email": "e0@bench.example", "name": "Werknemer 0",
-            "roles": ["employee"], "employers": {}}
+            "roles": ["employee"]}
 
 
 def free_port() -> int:
@@ -56,7 +55,8 @@ def prepare(env: dict, employees: int) -> tuple[dict[str, str], str]:
     also return the id of one of the employee's own cases (for the case page)."""
     os.environ.update(env)
     from app import create_app, sign_in_sessions
-    from app.demo_data import bulk_employer, tiny_pdf
+    from app.auth import session_user_from_claims
+    from scripts.demo_data import bulk_employer, tiny_pdf
     from app.documents import store_document
     from app.extensions import db
     from app.models import AbsenceCase, Audience, CaseStatus, DocumentKind, Employee, Employer
@@ -88,7 +88,8 @@ def prepare(env: dict, employees: int) -> tuple[dict[str, str], str]:
         cookies = {}
         # Server-side sessions: create each through the app's own session interface (a test client),
         # then hand its cookie value to the load clients.
-        for role, user in (("manager", MANAGER), ("employee", EMPLOYEE)):
+        for role, claims in (("manager", MANAGER), ("employee", EMPLOYEE)):
+            user = session_user_from_claims(claims)
             sign_in_sessions.record_start(user["sid"], user["sub"])
             client = app.test_client()
             with client.session_transaction() as session:

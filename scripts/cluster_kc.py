@@ -19,12 +19,8 @@ import subprocess
 from pathlib import Path
 
 from app.config import ROOT, Settings
+from scripts import kc_runner
 from scripts.cluster_pg import ClusterError
-
-import sys
-
-sys.path.insert(0, str(ROOT / "keycloak"))  # the runner lives beside the themes it installs
-import kc_runner  # noqa: E402
 
 # build-time options (Keycloak's "Configuring Keycloak for production"); the rest are start options
 BUILD_OPTIONS = ["--db=postgres", "--health-enabled=true", "--metrics-enabled=true", "--cache=ispn"]

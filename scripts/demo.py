@@ -3,7 +3,7 @@ absence cases and documents (DEV ONLY credentials)."""
 
 from __future__ import annotations
 
-from app import keycloak_admin
+from app import keycloak as kc
 from app.config import Settings
 
 DEMO_EMPLOYER = ("EK88", "ek88.nl")
@@ -19,27 +19,27 @@ DEMO_PHYSICIAN = {"email": "arts@arbodienst.example", "first_name": "Fenna", "la
 def provision_demo(settings: Settings, realm: str | None = None, app_data: bool = True) -> dict:
     """Create (idempotently) the demo employer and its people in Keycloak, and the app's demo data;
     returns what a person needs to sign in."""
-    from app.demo_data import DEMO_EMPLOYEES
+    from scripts.demo_data import DEMO_EMPLOYEES
 
     # a dev realm imported by an older checkout lacks the portal's groups mapper (import skips existing realms)
-    keycloak_admin.ensure_employer_roles_mapper(keycloak_admin.master_admin(settings, "master"), realm or settings.realm)
-    admin = keycloak_admin.realm_admin(settings, realm)
-    org_id = keycloak_admin.ensure_organization(admin, *DEMO_EMPLOYER)
+    kc.realm.ensure_employer_roles_mapper(kc.client.master_admin(settings, "master"), realm or settings.realm)
+    admin = kc.client.realm_admin(settings, realm)
+    org_id = kc.organizations.ensure_organization(admin, *DEMO_EMPLOYER)
     # manager and superuser of EK88 only: groups /werkgevers/<EK88's id>/..., not realm roles
-    user_ids = {DEMO_MANAGER["email"]: keycloak_admin.ensure_user(
+    user_ids = {DEMO_MANAGER["email"]: kc.users.ensure_user(
         admin, email=DEMO_MANAGER["email"], first_name=DEMO_MANAGER["first_name"],
         last_name=DEMO_MANAGER["last_name"], roles=[], employer_roles=["manager", "superuser"],
         organization_id=org_id, password=DEMO_MANAGER["password"],
         existing_account=True,  # the demo's own accounts: (re)joining the demo employer is intended
     )}
     for person in DEMO_EMPLOYEES:
-        user_ids[person["email"]] = keycloak_admin.ensure_user(
+        user_ids[person["email"]] = kc.users.ensure_user(
             admin, email=person["email"], first_name=person["first_name"], last_name=person["last_name"],
             roles=["employee"], organization_id=org_id,
             attributes={"birthDate": person["birth_date"], "mobile": person["mobile"]},
             password=DEMO_EMPLOYEE_PASSWORD, existing_account=True,
         )
-    physician_id = keycloak_admin.ensure_user(
+    physician_id = kc.users.ensure_user(
         admin, email=DEMO_PHYSICIAN["email"], first_name=DEMO_PHYSICIAN["first_name"],
         last_name=DEMO_PHYSICIAN["last_name"], roles=["physician"],
         password=DEMO_PHYSICIAN["password"],
@@ -54,9 +54,9 @@ def provision_demo(settings: Settings, realm: str | None = None, app_data: bool 
 def _load_app_data(settings: Settings, org_id: str, user_ids: dict[str, str], physician_id: str) -> None:
     """The app's side: employer, employees, cases and documents in the portal database."""
     from app import create_app
-    from app.demo_data import load_demo
+    from scripts.demo_data import load_demo
 
     app = create_app({"SETTINGS": settings})
     with app.app_context():
-        load_demo(org_id, keycloak_admin._alias(DEMO_EMPLOYER[0]), user_ids, manager=DEMO_MANAGER,
+        load_demo(org_id, kc.organizations.alias(DEMO_EMPLOYER[0]), user_ids, manager=DEMO_MANAGER,
                   professionals=[physician_id])

@@ -15,6 +15,7 @@ import requests
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
 from app import keycloak_admin as ka
+from app.keycloak import errors as kc_errors
 from app import validation
 from scripts import provisioning_rows as rows
 
@@ -102,6 +103,9 @@ def explain(exc: BaseException, keycloak_url: str = "", timeout: float | None = 
     if isinstance(exc, NotKeycloak):
         return EXIT_UNREACHABLE, (f"wat{where} antwoordt is geen Keycloak ({exc}); controleer KEYCLOAK_HOST, "
                                   "KEYCLOAK_PORT en --realm")
+    if isinstance(exc, kc_errors.NotKeycloak):  # app.keycloak.errors saw an HTML page where Keycloak should answer
+        return EXIT_UNREACHABLE, (f"wat{where} antwoordt is geen Keycloak (een HTML-pagina, {exc.detail or 'geen JSON'}); "
+                                  "controleer KEYCLOAK_HOST en KEYCLOAK_PORT")
     if _timed_out(exc):
         return EXIT_UNREACHABLE, (f"Keycloak{where} antwoordde niet binnen {timeout or 30:g} s; probeer het later "
                                   "opnieuw of geef meer tijd met --timeout")
@@ -114,11 +118,15 @@ def explain(exc: BaseException, keycloak_url: str = "", timeout: float | None = 
         return EXIT_REFUSED, f"Keycloak weigert: {plain(str(exc))}"
     if isinstance(exc, ka.MailNotSent):
         return EXIT_MAIL, plain(str(exc))
-    if isinstance(exc, (ka.InvitationExists, ka.AlreadyMember, ka.ExistingAccount)):
+    if isinstance(exc, kc_errors.Conflict):  # pending invitation, already a member, existing account, other 409
         return EXIT_CONFLICT, plain(str(exc))
     if isinstance(exc, ka.NotFound):
+        if isinstance(exc.__cause__, KeycloakError):  # Keycloak's 404 itself: say what to check
+            return _keycloak_answer(exc.__cause__, where)
         return EXIT_BAD_INPUT, f"niet gevonden: {plain(str(exc))}"
     if isinstance(exc, ka.KeycloakAdminError):
+        if isinstance(exc.__cause__, KeycloakError):  # Keycloak's own answer decides the code (400 -> 2, ...)
+            return _keycloak_answer(exc.__cause__, where)
         return EXIT_PARTIAL, plain(str(exc))
     if isinstance(exc, KeycloakError):
         return _keycloak_answer(exc, where)

@@ -19,8 +19,7 @@ from rich.console import Console
 
 from app.config import ROOT, Settings, load_settings
 
-sys.path.insert(0, str(ROOT / "keycloak"))  # the runner lives beside the themes it installs
-import kc_runner  # noqa: E402
+from scripts import kc_runner
 
 console = Console()
 
@@ -79,7 +78,7 @@ def check_runtime_client(settings: Settings) -> None:
     """A realm imported before the portal had its own admin client (portal-admin) lacks it: say so.
 
     Keycloak imports realm-export.json only when the realm does not exist yet."""
-    from app.keycloak_admin import master_admin
+    from app.keycloak.client import master_admin
 
     if master_admin(settings).get_client_id(settings.portal_admin_client_id) is None:
         raise kc_runner.RunnerError(

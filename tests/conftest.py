@@ -19,7 +19,8 @@ os.environ["LOCAL_DEVELOPMENT"] = "1"
 import pytest  # noqa: E402
 import requests  # noqa: E402
 
-from app import create_app, keycloak_admin  # noqa: E402
+from app import create_app  # noqa: E402
+from app import keycloak as kc  # noqa: E402
 from app.config import load_settings  # noqa: E402
 from scripts.devsink import DevSink  # noqa: E402
 from tests.support import CHROMIUM, CHROMIUM_ARGS, Account, LiveServer, MailSink, free_port  # noqa: E402
@@ -35,7 +36,7 @@ def settings():
 @pytest.fixture(scope="session")
 def keycloak(settings):
     """The project's Keycloak: reused when one is already up, otherwise started and stopped here."""
-    import kc_runner
+    from scripts import kc_runner
 
     started = not kc_runner.is_ready(settings)
     try:
@@ -63,7 +64,7 @@ def mail_sink(settings):
 
 @pytest.fixture(scope="session")
 def master(keycloak):
-    return keycloak_admin.master_admin(keycloak, realm="master")
+    return kc.client.master_admin(keycloak, realm="master")
 
 
 @pytest.fixture
@@ -74,15 +75,15 @@ def realm_factory(keycloak, master):
     def make(portal_url: str = "http://127.0.0.1:5999", **overrides) -> dict:
         name = f"t-{uuid.uuid4().hex[:10]}"
         placeholders = keycloak.realm_placeholders() | {"PORTAL_URL": portal_url, "PORTAL_BACKCHANNEL_URL": portal_url}
-        representation = keycloak_admin.render_realm(placeholders, realm_name=name)
+        representation = kc.realm.render_realm(placeholders, realm_name=name)
         representation.update(overrides)
-        keycloak_admin.ensure_realm(master, representation)
+        kc.realm.ensure_realm(master, representation)
         created.append(name)
         return representation
 
     yield make
     for name in created:
-        keycloak_admin.delete_realm(master, name)
+        kc.realm.delete_realm(master, name)
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def portal_factory(keycloak, mail_sink, realm_factory, tmp_path):
                                            database_url=f"sqlite:///{tmp_path / (realm['realm'] + '.sqlite')}")
             app = create_app({"SETTINGS": settings})
             server = servers.enter_context(LiveServer(app, port))
-            return Portal(server.url, realm["realm"], settings, app, keycloak_admin.realm_admin(settings))
+            return Portal(server.url, realm["realm"], settings, app, kc.client.realm_admin(settings))
 
         yield make
 
@@ -122,12 +123,12 @@ def portal(portal_factory):
 def manager(portal):
     """A manager of a fresh employer (an organization group of that employer, not a realm role) in the
     portal's realm, who still has to set up TOTP."""
-    org_id = keycloak_admin.ensure_organization(portal.admin, f"Werkgever {uuid.uuid4().hex[:6]}", f"{uuid.uuid4().hex[:8]}.nl")
+    org_id = kc.organizations.ensure_organization(portal.admin, f"Werkgever {uuid.uuid4().hex[:6]}", f"{uuid.uuid4().hex[:8]}.nl")
     email = f"manager-{uuid.uuid4().hex[:8]}@example.nl"
     password = "Test-" + secrets.token_urlsafe(12) + "1!"
-    user_id = keycloak_admin.ensure_user(portal.admin, email=email, first_name="Marco", last_name="van Basten",
-                                         roles=[], employer_roles=["manager"], organization_id=org_id,
-                                         password=password)
+    user_id = kc.users.ensure_user(portal.admin, email=email, first_name="Marco", last_name="van Basten",
+                                   roles=[], employer_roles=["manager"], organization_id=org_id,
+                                   password=password)
     return Account(email=email, password=password, user_id=user_id)
 
 

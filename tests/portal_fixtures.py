@@ -1,5 +1,7 @@
-"""Shared helpers for the portal tests: an app on a temporary database, a fake signed-in session,
-and a world of two employers with distinctive medical strings that must never reach a manager."""
+"""Shared helpers for the portal tests: an app on a temporary database, a signed-in session built the
+way production builds it, and a world of employers with distinctive medical strings that must never
+reach a manager. Helpers only: the fixtures live in each layer's conftest.py (unit: app, client,
+world; integration and browser: real_world)."""
 
 from __future__ import annotations
 
@@ -7,11 +9,9 @@ import dataclasses
 from datetime import date, timedelta
 from types import SimpleNamespace
 
-import pytest
-
 from app import create_app, sign_in_sessions
 from app.config import load_settings
-from app.demo_data import tiny_pdf
+from scripts.demo_data import tiny_pdf
 from app.documents import store_document
 from app.extensions import db
 from app.models import AbsenceCase, Audience, CaseStatus, DocumentKind, Employee, Employer, ProfessionalAssignment
@@ -146,21 +146,6 @@ def seed_world(app, today: date | None = None, org_ids: dict | None = None, subs
                                case_a2=case_a2.id, case_b1=case_b1.id, case_c1=case_c1.id, case_d1=case_d1.id, **docs)
 
 
-@pytest.fixture
-def app(tmp_path):
-    return make_app(tmp_path)
-
-
-@pytest.fixture
-def world(app):
-    return seed_world(app)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 # --- real Keycloak users for the integration and browser tests -------------------------------------
 
 # name -> (realm roles, {employer key: employer roles}); three employers, users in two of them
@@ -180,14 +165,14 @@ def provision_real_world(portal, only: tuple[str, ...] | None = None) -> tuple[S
     import secrets as token_source
     import uuid
 
-    from app import keycloak_admin
+    from app import keycloak as kc
     from tests.support import Account
 
     tag = uuid.uuid4().hex[:6]
     names = {key: f"Werkgever {key.upper()} {tag}" for key in ("a", "b", "c")}
-    org_ids = {key: keycloak_admin.ensure_organization(portal.admin, name, f"{key}-{tag}.nl")
+    org_ids = {key: kc.organizations.ensure_organization(portal.admin, name, f"{key}-{tag}.nl")
                for key, name in names.items()}
-    org_aliases = {key: keycloak_admin._alias(name) for key, name in names.items()}
+    org_aliases = {key: kc.organizations.alias(name) for key, name in names.items()}
     accounts = {}
     for name, (roles, employers) in REAL_ROLES.items():
         if only is not None and name not in only:
@@ -196,7 +181,7 @@ def provision_real_world(portal, only: tuple[str, ...] | None = None) -> tuple[S
         password = "Test-" + token_source.token_urlsafe(12) + "1!"
         user_id = None
         for key, employer_roles in (employers or {None: []}).items():
-            user_id = keycloak_admin.ensure_user(
+            user_id = kc.users.ensure_user(
                 portal.admin, email=email, first_name=USERS[name][0].split()[0], last_name=USERS[name][0].split()[-1],
                 roles=roles, organization_id=org_ids[key] if key else None, employer_roles=employer_roles,
                 password=password, existing_account=True)
@@ -254,8 +239,3 @@ def sign_in_browser(page, app_url: str, account) -> None:
     """A real sign-in through Keycloak from the app's sign-in route."""
     page.goto(f"{app_url}/auth/login")
     finish_keycloak_login(page, account, app_url)
-
-
-@pytest.fixture
-def real_world(portal):
-    return provision_real_world(portal)

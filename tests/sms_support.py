@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 
-from app import keycloak_admin
+from app import keycloak as kc
 from tests.support import Account, enter_password, submit
 
 BIRTH_DATE = "1980-03-07"
@@ -39,8 +39,8 @@ def new_employee(portal, birth_date: str | None = BIRTH_DATE, mobile: str | None
     password = new_password()
     mobile = mobile or unique_mobile()
     attributes = {"mobile": mobile} | ({"birthDate": birth_date} if birth_date else {})
-    user_id = keycloak_admin.ensure_user(portal.admin, email=email, first_name="Eva", last_name="de Vries",
-                                         roles=["employee"], attributes=attributes, password=password)
+    user_id = kc.users.ensure_user(portal.admin, email=email, first_name="Eva", last_name="de Vries",
+                                   roles=["employee"], attributes=attributes, password=password)
     return Employee(email=email, password=password, user_id=user_id, mobile=mobile)
 
 
@@ -105,7 +105,7 @@ def configure_step(portal, flow: str, provider_id: str, config: dict[str, str]) 
     through the admin API (as the master admin: the realm's provisioning account does not manage
     flows). An existing config (e.g. the reset step's from realm-export.json) is updated, keeping its
     other keys; otherwise one is created."""
-    admin = keycloak_admin.master_admin(portal.settings, realm=portal.realm)
+    admin = kc.client.master_admin(portal.settings, realm=portal.realm)
     execution = next(e for e in admin.get_authentication_flow_executions(flow) if e.get("providerId") == provider_id)
     if execution.get("authenticationConfig"):
         path = f"admin/realms/{portal.realm}/authentication/config/{execution['authenticationConfig']}"

@@ -62,7 +62,7 @@ def test_new_document_email_links_through_sign_in_to_the_document(browser, page,
     page.wait_for_url(f"{portal.url}/dashboard")
 
     pdf = tmp_path / "uitnodiging.pdf"
-    from app.demo_data import tiny_pdf
+    from scripts.demo_data import tiny_pdf
     pdf.write_bytes(tiny_pdf("Uitnodiging spreekuur"))
     result = portal.app.test_cli_runner().invoke(args=[
         "add-document", "--employee-email", employee.email, "--kind", "invitation",

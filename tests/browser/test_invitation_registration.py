@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from app import keycloak_admin as ka
+from app import keycloak as kc
 from tests.support import submit
 
 pytestmark = pytest.mark.browser
@@ -28,12 +28,12 @@ def _link(message: dict) -> str:
 
 def test_invitation_link_opens_registration_with_email_fixed_and_role_follows(page, keycloak, mail_sink, realm_factory):
     realm = realm_factory()["realm"]
-    admin = ka.realm_admin(dataclasses.replace(keycloak, realm=realm))
-    org_id = ka.ensure_organization(admin, "EK88", "ek88.nl")
+    admin = kc.client.realm_admin(dataclasses.replace(keycloak, realm=realm))
+    org_id = kc.organizations.ensure_organization(admin, "EK88", "ek88.nl")
     email = f"marco-{uuid.uuid4().hex[:8]}@ek88.nl"
     welcome = "http://127.0.0.1:5999/invitations/welcome"
-    ka.invite(admin, org_id, email=email, first_name="Marco", last_name="van Basten", role="manager",
-              redirect_url=welcome)
+    kc.invitations.invite(admin, org_id, email=email, first_name="Marco", last_name="van Basten", role="manager",
+                          redirect_url=welcome)
     message = mail_sink.wait_for(email, SUBJECT)
 
     page.goto(_link(message))
@@ -56,21 +56,21 @@ def test_invitation_link_opens_registration_with_email_fixed_and_role_follows(pa
     if client_data:
         assert json.loads(base64.urlsafe_b64decode(client_data + "==="))["ru"] == welcome
 
-    member = ka.find_member_by_email(admin, org_id, email)
+    member = kc.organizations.find_member_by_email(admin, org_id, email)
     assert member is not None  # Keycloak made the invitee a member of the employer
-    assert ka.list_invitations(admin, org_id) == []  # the used invitation is gone
-    assert ka.apply_invited_roles(admin, org_id) == [email]
-    assert ka.employer_roles_of(admin, org_id, member["id"]) == {"manager"}  # at this employer only
+    assert kc.invitations.list_invitations(admin, org_id) == []  # the used invitation is gone
+    assert kc.invitations.apply_invited_roles(admin, org_id) == [email]
+    assert kc.roles.employer_roles_of(admin, org_id, member["id"]) == {"manager"}  # at this employer only
     assert "manager" not in {r["name"] for r in admin.get_realm_roles_of_user(member["id"])}
-    assert [r["status"] for r in ka.invitation_overview(admin, org_id)] == ["accepted"]
+    assert [r["status"] for r in kc.invitations.invitation_overview(admin, org_id)] == ["accepted"]
 
 
 def test_expired_invitation_link_shows_a_clear_expired_page(page, keycloak, mail_sink, realm_factory):
     realm = realm_factory(actionTokenGeneratedByAdminLifespan=2)["realm"]
-    admin = ka.realm_admin(dataclasses.replace(keycloak, realm=realm))
-    org_id = ka.ensure_organization(admin, "EK88", "ek88.nl")
+    admin = kc.client.realm_admin(dataclasses.replace(keycloak, realm=realm))
+    org_id = kc.organizations.ensure_organization(admin, "EK88", "ek88.nl")
     email = f"laat-{uuid.uuid4().hex[:8]}@ek88.nl"
-    ka.invite(admin, org_id, email=email, first_name="Laat", last_name="Komer")
+    kc.invitations.invite(admin, org_id, email=email, first_name="Laat", last_name="Komer")
     link = _link(mail_sink.wait_for(email, SUBJECT))
     time.sleep(3.5)
 

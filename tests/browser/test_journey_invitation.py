@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from app import keycloak_admin
+from app import keycloak as kc
 from tests.support import Account, serious_accessibility_violations, set_up_totp, submit
 
 pytestmark = pytest.mark.browser
@@ -14,9 +14,9 @@ SUBJECT = "Belangrijk: maak nu uw account aan voor het werkgeverportaal van EK88
 
 
 def invite(portal, email):
-    employer = keycloak_admin.ensure_organization(portal.admin, "EK88", f"{uuid.uuid4().hex[:8]}.nl")
-    keycloak_admin.invite(portal.admin, employer, email=email, first_name="Marco", last_name="van Basten",
-                          role="manager", redirect_url=keycloak_admin.welcome_url(portal.url))
+    employer = kc.organizations.ensure_organization(portal.admin, "EK88", f"{uuid.uuid4().hex[:8]}.nl")
+    kc.invitations.invite(portal.admin, employer, email=email, first_name="Marco", last_name="van Basten",
+                          role="manager", redirect_url=kc.invitations.welcome_url(portal.url))
     return employer
 
 
@@ -56,7 +56,7 @@ def test_invitation_to_dashboard(page, portal, mail_sink, screenshot):
     assert "Leidinggevende" in page.inner_text("#roles")  # the invited role was applied on arrival
     screenshot("dashboard")
 
-    user = keycloak_admin.find_user_by_email(portal.admin, email)
+    user = kc.users.find_user_by_email(portal.admin, email)
     credentials = portal.admin.get_credentials(user["id"])
     assert [(c["type"], c.get("userLabel")) for c in credentials if c["type"] == "otp"] == [("otp", "Telefoon van Marco")]
 
@@ -76,8 +76,8 @@ def test_expired_invitation_says_what_to_do_and_a_resent_one_works(page, portal_
     assert "beheerder van uw organisatie" in text  # whom to ask for a new invitation
 
     portal.admin.update_realm(portal.realm, {"actionTokenGeneratedByAdminLifespan": 259200})
-    invitation = keycloak_admin.list_invitations(portal.admin, employer, email=email)[0]
-    keycloak_admin.resend_invitation(portal.admin, employer, invitation["id"])
+    invitation = kc.invitations.list_invitations(portal.admin, employer, email=email)[0]
+    kc.invitations.resend_invitation(portal.admin, employer, invitation["id"])
     fresh = next(m for m in mail_sink.messages_to(email) if invitation_link(m) != expired)
     page.goto(invitation_link(fresh))
     screenshot("resent-invitation")

@@ -31,7 +31,7 @@ pytestmark = [pytest.mark.cluster, pytest.mark.timeout(900)]
 if not (shutil.which("haproxy") or Path("/usr/sbin/haproxy").exists()):
     pytest.skip("HAProxy is not installed (./dev test installs it)", allow_module_level=True)
 
-from app import keycloak_admin as ka  # noqa: E402
+from app import keycloak as kc  # noqa: E402
 from bench import bench_login as bl  # noqa: E402
 from scripts.cluster import Cluster, Ports  # noqa: E402
 from tests.support import free_port  # noqa: E402
@@ -74,7 +74,7 @@ def cluster():
 @pytest.fixture(scope="module")
 def users(cluster):
     settings = cluster.settings()
-    return bl.create_users(ka.master_admin(settings, realm=settings.realm), 3)
+    return bl.create_users(kc.client.master_admin(settings, realm=settings.realm), 3)
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def dossier(cluster, users, portal_db):
     from app.extensions import db
     from app.models import Employee, Employer
 
-    admin = ka.master_admin(cluster.settings(), realm=cluster.settings().realm)
+    admin = kc.client.master_admin(cluster.settings(), realm=cluster.settings().realm)
     employer = Employer(name="Failover BV", keycloak_org_id=str(uuid.uuid4()))
     employee = Employee(employer=employer, name="Failover Tester", email=users[0].email,
                         keycloak_user_id=admin.get_user_id(users[0].email))
@@ -203,7 +203,7 @@ def test_postgresql_restart(cluster, browser, users, viewed, dossier, portal_db)
                 raise
             time.sleep(2)
     settings = cluster.settings()
-    admin = ka.master_admin(settings, realm=settings.realm)
+    admin = kc.client.master_admin(settings, realm=settings.realm)
     assert admin.get_user_id(users[0].email), "the user is gone after the restart"
     view_dossier(browser, cluster, viewed)
 

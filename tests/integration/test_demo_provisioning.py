@@ -5,7 +5,8 @@ import dataclasses
 
 import pytest
 
-from app import create_app, keycloak_admin
+from app import create_app
+from app import keycloak as kc
 from app.extensions import db
 from app.models import AbsenceCase, Document, Employee, ProfessionalAssignment
 from scripts.demo import provision_demo
@@ -21,8 +22,8 @@ def test_demo_provisioning_fills_keycloak_and_the_app(keycloak, realm_factory, t
     again = provision_demo(settings, realm=realm)
     assert first == again and first["employer"] == "EK88"
 
-    admin = keycloak_admin.realm_admin(settings, realm)
-    anna = keycloak_admin.find_user_by_email(admin, "anna@ek88.nl")
+    admin = kc.client.realm_admin(settings, realm)
+    anna = kc.users.find_user_by_email(admin, "anna@ek88.nl")
     assert anna["attributes"]["birthDate"] == ["1985-03-14"] and anna["attributes"]["mobile"] == ["+31612345001"]
     assert "employee" in {r["name"] for r in admin.get_realm_roles_of_user(anna["id"])}
     assert [o["alias"] for o in admin.get_user_organizations(anna["id"])] == ["ek88"]
@@ -55,10 +56,10 @@ def test_demo_manager_is_manager_and_superuser_of_ek88_only_and_the_token_says_s
     finally:
         master.connection.realm_name = "master"
     provision_demo(settings, realm=realm, app_data=False)
-    admin = keycloak_admin.realm_admin(settings, realm)
-    marco = keycloak_admin.find_user_by_email(admin, "marco@ek88.nl")
+    admin = kc.client.realm_admin(settings, realm)
+    marco = kc.users.find_user_by_email(admin, "marco@ek88.nl")
     [ek88] = admin.get_user_organizations(marco["id"])
-    assert keycloak_admin.employer_roles_of(admin, ek88["id"], marco["id"]) == {"manager", "superuser"}
+    assert kc.roles.employer_roles_of(admin, ek88["id"], marco["id"]) == {"manager", "superuser"}
     assert not {r["name"] for r in admin.get_realm_roles()} & {"manager", "superuser"}
 
     master.connection.realm_name = realm

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from app import keycloak_admin
+from app import keycloak as kc
 from tests.support import check_snapshot, submit
 
 pytestmark = pytest.mark.integration
@@ -26,12 +26,12 @@ def check_envelope(message: dict, subject: str) -> None:
 
 @pytest.fixture
 def employer(portal):
-    return keycloak_admin.ensure_organization(portal.admin, EMPLOYER, f"{uuid.uuid4().hex[:8]}.nl")
+    return kc.organizations.ensure_organization(portal.admin, EMPLOYER, f"{uuid.uuid4().hex[:8]}.nl")
 
 
 def test_invitation_email(portal, employer, mail_sink):
     email = f"uitnodiging-{uuid.uuid4().hex[:8]}@ek88.nl"
-    keycloak_admin.invite(portal.admin, employer, email=email, first_name="Marco", last_name="<i>van</i> Basten")
+    kc.invitations.invite(portal.admin, employer, email=email, first_name="Marco", last_name="<i>van</i> Basten")
     message = mail_sink.wait_for(email, "Belangrijk")
     check_envelope(message, "Belangrijk: maak nu uw account aan voor het werkgeverportaal van EK88 <b>&</b> Zonen")
     assert "maximaal 3 dagen geldig" in message["text"]
@@ -40,8 +40,8 @@ def test_invitation_email(portal, employer, mail_sink):
 
 def test_welcome_email(portal, employer, mail_sink):
     email = f"welkom-{uuid.uuid4().hex[:8]}@ek88.nl"
-    keycloak_admin.create_employee(portal.admin, employer, email=email, first_name="Anna", last_name="de Vries",
-                                   birth_date="1980-03-07", mobile="+31612345678")
+    kc.users.create_employee(portal.admin, employer, email=email, first_name="Anna", last_name="de Vries",
+                             birth_date="1980-03-07", mobile="+31612345678")
     message = mail_sink.wait_for(email, "Welkom")
     check_envelope(message, "Welkom: activeer uw account")
     check_snapshot("welcome", message, portal.realm)
@@ -49,8 +49,8 @@ def test_welcome_email(portal, employer, mail_sink):
 
 def test_forgot_password_email(page, portal, mail_sink):
     email = f"vergeten-{uuid.uuid4().hex[:8]}@ek88.nl"
-    keycloak_admin.ensure_user(portal.admin, email=email, first_name="Marco", last_name="van Basten",
-                               roles=[], password="Een-Lang-Wachtwoord-1!")
+    kc.users.ensure_user(portal.admin, email=email, first_name="Marco", last_name="van Basten",
+                         roles=[], password="Een-Lang-Wachtwoord-1!")
     page.goto(f"{portal.url}/auth/login")
     page.click("text=Wachtwoord vergeten?")
     page.fill("#email", email)

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 import requests
 
-from app import keycloak_admin
+from app import keycloak as kc
 from tests.sms_support import Employee, enrol_sms, enter_sms_code, new_employee, wait_for_sms
 from tests.support import Account, enter_password, login, submit
 
@@ -66,7 +66,7 @@ def sms_user(portal) -> Employee:
 
 
 def realm_admin_as_master(portal):
-    return keycloak_admin.master_admin(portal.settings, realm=portal.realm)
+    return kc.client.master_admin(portal.settings, realm=portal.realm)
 
 
 def password_grant(portal, admin, client: dict, account: Account) -> requests.Response:
@@ -100,7 +100,7 @@ def test_no_client_accepts_the_password_grant(portal, three_users):
     assert_no_client_gives_a_token(portal, admin, list(three_users.values()))
     assert all(not c.get("directAccessGrantsEnabled") for c in admin.get_clients())
     served = admin.get_realm(portal.realm)
-    assert served["directGrantFlow"] == keycloak_admin.DENIED_DIRECT_GRANT_FLOW
+    assert served["directGrantFlow"] == kc.single_factor.DENIED_DIRECT_GRANT_FLOW
     steps = admin.get_authentication_flow_executions(served["directGrantFlow"])
     assert [(s["providerId"], s["requirement"]) for s in steps] == [("deny-access-authenticator", "REQUIRED")]
 
@@ -121,15 +121,15 @@ def test_sync_realm_puts_a_drifted_realm_right(portal, master, three_users):
     """`provision realm` on an existing realm: every client loses the password grant (also one added
     later), the deny flow is bound and repaired, delete_credential is off, default roles are trimmed."""
     admin = realm_admin_as_master(portal)
-    desired = keycloak_admin.render_realm(portal.settings.realm_placeholders(), realm_name=portal.realm)
-    assert keycloak_admin.sync_realm(master, desired)[0] == "unchanged", "a fresh realm is already in line"
+    desired = kc.realm.render_realm(portal.settings.realm_placeholders(), realm_name=portal.realm)
+    assert kc.realm.sync_realm(master, desired)[0] == "unchanged", "a fresh realm is already in line"
 
     admin.create_client({"clientId": "late-client", "publicClient": True, "directAccessGrantsEnabled": True})
     admin_cli = next(c for c in admin.get_clients() if c["clientId"] == "admin-cli")
     admin.update_client(admin_cli["id"], admin_cli | {"directAccessGrantsEnabled": True})
     admin.update_realm(portal.realm, {"directGrantFlow": "direct grant"})
-    deny = admin.get_authentication_flow_executions(keycloak_admin.DENIED_DIRECT_GRANT_FLOW)[0]
-    admin.update_authentication_flow_executions(deny | {"requirement": "DISABLED"}, keycloak_admin.DENIED_DIRECT_GRANT_FLOW)
+    deny = admin.get_authentication_flow_executions(kc.single_factor.DENIED_DIRECT_GRANT_FLOW)[0]
+    admin.update_authentication_flow_executions(deny | {"requirement": "DISABLED"}, kc.single_factor.DENIED_DIRECT_GRANT_FLOW)
     action = admin.get_required_action_by_alias("delete_credential")
     admin.update_required_action("delete_credential", action | {"enabled": True})
     totp_action = admin.get_required_action_by_alias("CONFIGURE_TOTP")
@@ -141,17 +141,17 @@ def test_sync_realm_puts_a_drifted_realm_right(portal, master, three_users):
     # gets a token for the password alone (the reported defect)
     assert "access_token" in password_grant(portal, admin, admin_cli, three_users["sms"]).json()
 
-    outcome, changes = keycloak_admin.sync_realm(master, desired, dry_run=True)
+    outcome, changes = kc.realm.sync_realm(master, desired, dry_run=True)
     found = {key for key, _, _ in changes}
     assert outcome == "would update"
     assert {"client.late-client.directAccessGrantsEnabled", "client.admin-cli.directAccessGrantsEnabled",
-            "directGrantFlow", f"authenticationFlow.{keycloak_admin.DENIED_DIRECT_GRANT_FLOW}",
+            "directGrantFlow", f"authenticationFlow.{kc.single_factor.DENIED_DIRECT_GRANT_FLOW}",
             "requiredAction.delete_credential.enabled", "requiredAction.CONFIGURE_TOTP.config.max_auth_age",
             "defaultRole.account.manage-account",
             "defaultRole.offline_access"} <= found
 
-    assert keycloak_admin.sync_realm(master, desired)[0] == "updated"
-    assert keycloak_admin.sync_realm(master, desired)[0] == "unchanged"
+    assert kc.realm.sync_realm(master, desired)[0] == "updated"
+    assert kc.realm.sync_realm(master, desired)[0] == "unchanged"
     assert_no_client_gives_a_token(portal, admin, list(three_users.values()))
     assert all(not c.get("directAccessGrantsEnabled") for c in admin.get_clients())
     assert not admin.get_required_action_by_alias("delete_credential")["enabled"]
@@ -160,9 +160,9 @@ def test_sync_realm_puts_a_drifted_realm_right(portal, master, three_users):
 
 
 def test_sync_realm_refuses_the_master_realm(master, keycloak):
-    desired = keycloak_admin.render_realm(keycloak.realm_placeholders(), realm_name="master")
-    with pytest.raises(keycloak_admin.KeycloakAdminError, match="master"):
-        keycloak_admin.sync_realm(master, desired, dry_run=True)
+    desired = kc.realm.render_realm(keycloak.realm_placeholders(), realm_name="master")
+    with pytest.raises(kc.errors.KeycloakAdminError, match="master"):
+        kc.realm.sync_realm(master, desired, dry_run=True)
 
 
 def default_role_names(admin, realm: str) -> list[str]:
@@ -173,7 +173,7 @@ def default_role_names(admin, realm: str) -> list[str]:
 
 def test_new_users_get_no_credential_management_and_no_offline_tokens(portal, keycloak):
     for realm in (portal.realm, keycloak.realm):  # a realm made by the tests, the one imported at start-up
-        admin = keycloak_admin.master_admin(keycloak, realm=realm)
+        admin = kc.client.master_admin(keycloak, realm=realm)
         names = default_role_names(admin, realm)
         assert "manage-account" not in names and "manage-account-links" not in names and "offline_access" not in names
         assert "view-profile" in names  # the account pages may still show the profile

@@ -2,7 +2,7 @@
 can make every admin call the portal makes, and nothing that would hand over the realm.
 
 Setup is done with the provisioning client (`portal-provisioner`), as the CLI would; every call under
-test goes through app/keycloak_runtime.connect(), the app's own client.
+test goes through app.keycloak.client.portal_client(), the app's own client.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import pytest
 from keycloak import KeycloakAdmin
 
 from app import create_app
-from app import keycloak_admin as ka
-from app import keycloak_runtime
+from app import keycloak as kc
 
 pytestmark = pytest.mark.integration
 
@@ -36,12 +35,12 @@ class World:
 def world(keycloak, mail_sink, realm_factory) -> World:
     name = realm_factory()["realm"]
     settings = dataclasses.replace(keycloak, realm=name)
-    provisioner = ka.realm_admin(settings)
-    org_id = ka.ensure_organization(provisioner, "Werkgever Rechten", f"{uuid.uuid4().hex[:8]}.nl")
-    user_id = ka.ensure_user(provisioner, email=f"m-{uuid.uuid4().hex[:8]}@example.nl", first_name="Mia",
-                             last_name="Manager", roles=[], employer_roles=["manager"],
-                             organization_id=org_id)
-    return World(name, provisioner, keycloak_runtime.connect(settings), org_id, user_id)
+    provisioner = kc.client.realm_admin(settings)
+    org_id = kc.organizations.ensure_organization(provisioner, "Werkgever Rechten", f"{uuid.uuid4().hex[:8]}.nl")
+    user_id = kc.users.ensure_user(provisioner, email=f"m-{uuid.uuid4().hex[:8]}@example.nl", first_name="Mia",
+                                   last_name="Manager", roles=[], employer_roles=["manager"],
+                                   organization_id=org_id)
+    return World(name, provisioner, kc.client.portal_client(settings), org_id, user_id)
 
 
 def _status(admin: KeycloakAdmin, method: str, path: str, payload: dict | list | None = None) -> int:
@@ -61,12 +60,12 @@ def _status(admin: KeycloakAdmin, method: str, path: str, payload: dict | list |
 def test_the_app_binds_one_runtime_client_with_its_own_credentials(keycloak, tmp_path):
     settings = dataclasses.replace(keycloak, database_url=f"sqlite:///{tmp_path / 'p.sqlite'}")
     app = create_app({"SETTINGS": settings})
-    admin = app.extensions[keycloak_runtime.EXTENSION]
+    admin = app.extensions[kc.client.EXTENSION]
     assert admin.connection.client_id == settings.portal_admin_client_id == "portal-admin"
     assert admin.connection.client_secret_key == settings.portal_admin_client_secret
     assert settings.provisioner_client_secret not in (admin.connection.client_secret_key, admin.connection.password)
     with app.app_context():
-        assert keycloak_runtime.portal_admin() is admin is keycloak_runtime.portal_admin()
+        assert kc.client.portal_admin() is admin is kc.client.portal_admin()
 
 
 def test_the_service_account_holds_exactly_the_documented_roles(world):
@@ -84,35 +83,35 @@ def test_the_service_account_holds_exactly_the_documented_roles(world):
 def test_the_portal_client_can_make_every_call_the_portal_makes(world, mail_sink):
     portal, org = world.portal, world.org_id
     # the invitations page (app/invitations.py)
-    [listed] = ka.list_organizations(portal)
-    assert ka.find_organization_by_alias(portal, listed["alias"])["id"] == org
-    assert ka.organization_by_id(portal, org)["id"] == org
-    assert [m["id"] for m in ka.organization_members(portal, org)] == [world.user_id]
+    [listed] = kc.organizations.list_organizations(portal)
+    assert kc.organizations.find_organization_by_alias(portal, listed["alias"])["id"] == org
+    assert kc.organizations.organization_by_id(portal, org)["id"] == org
+    assert [m["id"] for m in kc.organizations.organization_members(portal, org)] == [world.user_id]
     email = f"invitee-{uuid.uuid4().hex[:8]}@example.nl"
-    ka.invite(portal, org, email=email, first_name="Ina", last_name="Invitee", role="superuser",
-              redirect_url="http://127.0.0.1:5999/invitations/welcome")  # records the role (PUT organization)
+    kc.invitations.invite(portal, org, email=email, first_name="Ina", last_name="Invitee", role="superuser",
+                          redirect_url="http://127.0.0.1:5999/invitations/welcome")  # records the role (PUT organization)
     mail_sink.wait_for(email, INVITATION_SUBJECT)
-    [invitation] = ka.list_invitations(portal, org)
-    assert ka.get_invitation(portal, org, invitation["id"])["email"] == email
-    ka.resend_invitation(portal, org, invitation["id"])
-    [renewed] = ka.list_invitations(portal, org)
-    assert [row["email"] for row in ka.invitation_overview(portal, org)] == [email]
-    assert ka.revoke_invitation(portal, org, renewed["id"]) == email
+    [invitation] = kc.invitations.list_invitations(portal, org)
+    assert kc.invitations.get_invitation(portal, org, invitation["id"])["email"] == email
+    kc.invitations.resend_invitation(portal, org, invitation["id"])
+    [renewed] = kc.invitations.list_invitations(portal, org)
+    assert [row["email"] for row in kc.invitations.invitation_overview(portal, org)] == [email]
+    assert kc.invitations.revoke_invitation(portal, org, renewed["id"]) == email
     # the welcome page: it reads the role records of the user's employers, and grants an invited role as a
     # membership of that employer's role group (/werkgevers/<organization id>/<role>)
-    assert ka.apply_invited_role_for_user(portal, world.user_id) == []  # no record for this user: nothing
-    ka.grant_employer_roles(portal, org, world.user_id, ["superuser"])
-    assert "superuser" in ka.employer_roles_of(world.provisioner, org, world.user_id)
+    assert kc.invitations.apply_invited_role_for_user(portal, world.user_id) == []  # no record for this user: nothing
+    kc.roles.grant_employer_roles(portal, org, world.user_id, ["superuser"])
+    assert "superuser" in kc.roles.employer_roles_of(world.provisioner, org, world.user_id)
     # Mijn instellingen (app/user_settings.py)
     assert isinstance(portal.get_credentials(user_id=world.user_id), list)
     assert portal.get_sessions(user_id=world.user_id) == []
     assert _status(portal, "DELETE", f"{world.realm}/sessions/{uuid.uuid4()}") in (204, 404)  # allowed, none such
     # staff flows: a new employee with Keycloak's execute-actions welcome e-mail
     employee = f"employee-{uuid.uuid4().hex[:8]}@example.nl"
-    employee_id = ka.create_employee(portal, org, email=employee, first_name="Eva", last_name="Employee",
-                                     birth_date="1990-01-31", mobile="+31612345678")
+    employee_id = kc.users.create_employee(portal, org, email=employee, first_name="Eva", last_name="Employee",
+                                           birth_date="1990-01-31", mobile="+31612345678")
     assert mail_sink.wait_for(employee)
-    assert employee_id in {m["id"] for m in ka.organization_members(portal, org)}
+    assert employee_id in {m["id"] for m in kc.organizations.organization_members(portal, org)}
 
 
 def _forbidden_calls(world: World, other_realm: str) -> list[tuple[str, str, str, object]]:

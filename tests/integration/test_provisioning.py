@@ -250,7 +250,7 @@ def test_a_recreated_employer_sees_nothing_of_its_predecessor(keycloak, realm, m
     its manager sees none of the old employer's data, and nobody keeps a role at the deleted one."""
     from app import create_app
     from app.access import Viewer, managed_employer_ids
-    from app.demo_data import ensure_employee, ensure_employer
+    from scripts.demo_data import ensure_employee, ensure_employer
 
     old_id = ka.ensure_organization(realm.admin, "Herboren BV", "herboren.nl")
     old_boss = ka.ensure_user(realm.admin, email=f"oud-{uuid.uuid4().hex[:6]}@herboren.nl", first_name="Oude",

@@ -7,7 +7,7 @@ import pytest
 import requests
 from keycloak.exceptions import KeycloakError
 
-from app import keycloak_admin
+from app import keycloak as kc
 
 pytestmark = pytest.mark.integration
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def served_realm(keycloak):
     """The dev realm as imported at start-up from realm-export.json (read back from the server)."""
-    return keycloak_admin.master_admin(keycloak, realm="master").get_realm(keycloak.realm)
+    return kc.client.master_admin(keycloak, realm="master").get_realm(keycloak.realm)
 
 
 def test_served_realm_has_the_password_policy(served_realm):
@@ -49,14 +49,14 @@ def test_served_realm_is_dutch_first_with_brute_force_protection(served_realm):
 
 def test_a_second_factor_is_a_default_required_action(keycloak):
     """Nobody signs in without 2FA: every new user must choose one (managers go straight to TOTP)."""
-    admin = keycloak_admin.master_admin(keycloak)
+    admin = kc.client.master_admin(keycloak)
     actions = {a["alias"]: a for a in admin.get_required_actions()}
     assert actions["arbo-choose-2fa"]["enabled"] and actions["arbo-choose-2fa"]["defaultAction"]
     assert actions["CONFIGURE_TOTP"]["enabled"]  # what the choice hands over to for the app
 
 
 def test_browser_and_reset_flows_demand_a_second_factor(keycloak, served_realm):
-    admin = keycloak_admin.master_admin(keycloak)
+    admin = kc.client.master_admin(keycloak)
     assert served_realm["browserFlow"] == "arbo browser"
     assert served_realm["resetCredentialsFlow"] == "arbo reset credentials"
     browser = admin.get_authentication_flow_executions("arbo browser")
@@ -71,9 +71,9 @@ def test_browser_and_reset_flows_demand_a_second_factor(keycloak, served_realm):
 
 
 def test_password_policy_refuses_15_and_accepts_16_characters(keycloak):
-    admin = keycloak_admin.realm_admin(keycloak)
+    admin = kc.client.realm_admin(keycloak)
     email = f"policy-{uuid.uuid4().hex[:8]}@example.nl"
-    user_id = keycloak_admin.ensure_user(admin, email=email, first_name="Pol", last_name="Icy", roles=["employee"])
+    user_id = kc.users.ensure_user(admin, email=email, first_name="Pol", last_name="Icy", roles=["employee"])
     try:
         with pytest.raises(KeycloakError) as refused:
             admin.set_user_password(user_id, "Abcdefghijk1!xy", temporary=False)  # 15 characters
@@ -108,7 +108,7 @@ def test_portal_client_refuses_an_unregistered_redirect_uri(keycloak):
 
 
 def test_portal_client_has_no_implicit_or_password_grant(keycloak):
-    admin = keycloak_admin.master_admin(keycloak)
+    admin = kc.client.master_admin(keycloak)
     client = admin.get_clients()
     portal = next(c for c in client if c["clientId"] == "portal")
     assert portal["standardFlowEnabled"] and not portal["implicitFlowEnabled"] and not portal["directAccessGrantsEnabled"]

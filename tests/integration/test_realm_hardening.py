@@ -15,7 +15,7 @@ import pytest
 import requests
 from keycloak.exceptions import KeycloakError
 
-from app import keycloak_admin
+from app import keycloak as kc
 from tests.support import Account, login, submit
 
 pytestmark = pytest.mark.integration
@@ -33,7 +33,7 @@ DENY_LIST_NL = "Dit wachtwoord staat op een lijst van veelgebruikte wachtwoorden
 @pytest.fixture(scope="module")
 def served_realm(keycloak):
     """The dev realm as imported at start-up from realm-export.json (read back from the server)."""
-    return keycloak_admin.master_admin(keycloak, realm="master").get_realm(keycloak.realm)
+    return kc.client.master_admin(keycloak, realm="master").get_realm(keycloak.realm)
 
 
 def test_served_realm_keeps_user_and_admin_events_for_400_days(served_realm):
@@ -62,10 +62,10 @@ def _failed_sign_in(settings, realm: str, email: str) -> None:
 
 
 def test_a_failed_sign_in_and_an_admin_change_are_recorded(keycloak, portal):
-    admin = keycloak_admin.master_admin(portal.settings, realm=portal.realm)
+    admin = kc.client.master_admin(portal.settings, realm=portal.realm)
     email = f"events-{uuid.uuid4().hex[:8]}@example.nl"
-    user_id = keycloak_admin.ensure_user(portal.admin, email=email, first_name="Eef", last_name="Event",
-                                         roles=["employee"], password="Test-" + secrets.token_urlsafe(12) + "1!")
+    user_id = kc.users.ensure_user(portal.admin, email=email, first_name="Eef", last_name="Event",
+                                   roles=["employee"], password="Test-" + secrets.token_urlsafe(12) + "1!")
     _failed_sign_in(portal.settings, portal.realm, email)
 
     errors = admin.get_events(query={"type": "LOGIN_ERROR", "user": user_id})
@@ -83,8 +83,8 @@ def test_the_event_expiration_is_configurable(keycloak, master, realm_factory):
     portal_url = next(c for c in realm["clients"] if c["clientId"] == "portal")["rootUrl"]
     placeholders = keycloak.realm_placeholders() | {"PORTAL_URL": portal_url, "PORTAL_BACKCHANNEL_URL": portal_url,
                                                      "KEYCLOAK_EVENTS_EXPIRATION": "86400"}
-    desired = keycloak_admin.render_realm(placeholders, realm_name=realm["realm"])
-    outcome, changes = keycloak_admin.sync_realm(master, desired)
+    desired = kc.realm.render_realm(placeholders, realm_name=realm["realm"])
+    outcome, changes = kc.realm.sync_realm(master, desired)
     assert outcome == "updated"
     assert {key for key, _, _ in changes} == {"eventsExpiration", "attributes.adminEventsExpiration"}
     served = master.get_realm(realm["realm"])
@@ -100,8 +100,8 @@ def test_served_realm_refuses_common_passwords(served_realm):
 
 @pytest.mark.parametrize("password", COMMON_LONG_PASSWORDS)
 def test_a_common_password_of_16_characters_is_refused(portal, password):
-    user_id = keycloak_admin.ensure_user(portal.admin, email=f"pw-{uuid.uuid4().hex[:8]}@example.nl",
-                                         first_name="Pim", last_name="Wachtwoord", roles=["employee"])
+    user_id = kc.users.ensure_user(portal.admin, email=f"pw-{uuid.uuid4().hex[:8]}@example.nl",
+                                   first_name="Pim", last_name="Wachtwoord", roles=["employee"])
     with pytest.raises(KeycloakError) as refused:
         portal.admin.set_user_password(user_id, password, temporary=False)
     assert refused.value.response_code == 400
@@ -142,7 +142,7 @@ def test_choosing_a_common_password_says_why_in_dutch(page, portal, screenshot):
 
 
 def test_the_portal_client_signs_id_tokens_with_rs256_and_has_exact_redirect_uris(keycloak):
-    admin = keycloak_admin.master_admin(keycloak)
+    admin = kc.client.master_admin(keycloak)
     portal = next(c for c in admin.get_clients() if c["clientId"] == "portal")
     assert portal["attributes"]["id.token.signed.response.alg"] == "RS256"
     assert sorted(portal["redirectUris"]) == sorted([f"{keycloak.portal_url}/auth/callback", f"{keycloak.portal_url}/"])
@@ -159,7 +159,7 @@ def test_a_redirect_uri_near_the_registered_one_is_refused(keycloak, suffix):
 
 def test_new_users_get_no_offline_tokens(portal):
     """offline_access is out of the default roles: an offline token request is refused."""
-    admin = keycloak_admin.master_admin(portal.settings, realm=portal.realm)
+    admin = kc.client.master_admin(portal.settings, realm=portal.realm)
     default_role = admin.get_realm(portal.realm)["defaultRole"]
     composites = admin.connection.raw_get(f"admin/realms/{portal.realm}/roles-by-id/{default_role['id']}/composites").json()
     assert "offline_access" not in {role["name"] for role in composites}

@@ -4,7 +4,7 @@ by an older release would never carry the employer roles (the groups claim)."""
 
 import pytest
 
-from app import keycloak_admin as ka
+from app import keycloak as kc
 
 pytestmark = pytest.mark.integration
 
@@ -15,17 +15,17 @@ def _portal(admin):
 
 def test_sync_realm_adds_the_employer_roles_mapper_to_an_older_realm(keycloak, realm_factory, master):
     desired = realm_factory()
-    admin = ka.master_admin(keycloak, realm=desired["realm"])
+    admin = kc.client.master_admin(keycloak, realm=desired["realm"])
     portal = _portal(admin)
-    mapper = next(m for m in admin.get_mappers_from_client(portal["id"]) if m["name"] == ka.EMPLOYER_ROLES_MAPPER)
+    mapper = next(m for m in admin.get_mappers_from_client(portal["id"]) if m["name"] == kc.realm.EMPLOYER_ROLES_MAPPER)
     admin.remove_client_mapper(portal["id"], mapper["id"])  # as in a realm imported before the mapper existed
 
-    outcome, changes = ka.sync_realm(master, desired, dry_run=True)
+    outcome, changes = kc.realm.sync_realm(master, desired, dry_run=True)
     assert outcome == "would update"
-    assert f"client.portal.protocolMapper.{ka.EMPLOYER_ROLES_MAPPER}" in [key for key, _, _ in changes]
+    assert f"client.portal.protocolMapper.{kc.realm.EMPLOYER_ROLES_MAPPER}" in [key for key, _, _ in changes]
 
-    assert ka.sync_realm(master, desired)[0] == "updated"
+    assert kc.realm.sync_realm(master, desired)[0] == "updated"
     served = {m["name"]: m for m in admin.get_mappers_from_client(portal["id"])}
-    assert served[ka.EMPLOYER_ROLES_MAPPER]["config"]["claim.name"] == "groups"
-    assert ka.sync_realm(master, desired) == ("unchanged", [])
+    assert served[kc.realm.EMPLOYER_ROLES_MAPPER]["config"]["claim.name"] == "groups"
+    assert kc.realm.sync_realm(master, desired) == ("unchanged", [])
 

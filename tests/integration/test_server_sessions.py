@@ -14,7 +14,8 @@ from datetime import timedelta
 import pytest
 import requests
 
-from app import keycloak_admin, server_sessions
+from app import keycloak as kc
+from app import server_sessions
 from app.extensions import db
 from app.models import Employer
 from tests.support import Account, login
@@ -28,15 +29,15 @@ COOKIE = "portal_session"
 def employer_manager(portal):
     """A manager of a fresh Keycloak organization that the portal knows as an employer."""
     name = f"Werkgever {uuid.uuid4().hex[:6]}"
-    org_id = keycloak_admin.ensure_organization(portal.admin, name, f"{uuid.uuid4().hex[:8]}.nl")
+    org_id = kc.organizations.ensure_organization(portal.admin, name, f"{uuid.uuid4().hex[:8]}.nl")
     with portal.app.app_context():
-        db.session.add(Employer(name=name, keycloak_org_id=org_id, keycloak_org_alias=keycloak_admin._alias(name)))
+        db.session.add(Employer(name=name, keycloak_org_id=org_id, keycloak_org_alias=kc.organizations.alias(name)))
         db.session.commit()
     email = f"manager-{uuid.uuid4().hex[:8]}@example.nl"
     password = "Test-" + secrets.token_urlsafe(12) + "1!"
-    user_id = keycloak_admin.ensure_user(portal.admin, email=email, first_name="Marco", last_name="van Basten",
-                                         roles=[], employer_roles=["manager"], organization_id=org_id,
-                                         password=password)
+    user_id = kc.users.ensure_user(portal.admin, email=email, first_name="Marco", last_name="van Basten",
+                                   roles=[], employer_roles=["manager"], organization_id=org_id,
+                                   password=password)
     account = Account(email=email, password=password, user_id=user_id)
     account.organization_id = org_id
     return account
@@ -91,7 +92,7 @@ def test_a_role_removed_in_keycloak_is_gone_at_the_next_refresh(page, portal, em
     portal.app.config["SESSION_REFRESH_SECONDS"] = 1  # production: 60
     cookie = signed_in_cookie(page, portal, employer_manager)
     assert get(portal, "/dashboard/export.csv", cookie).status_code == 200
-    keycloak_admin.revoke_employer_roles(portal.admin, employer_manager.organization_id, employer_manager.user_id)
+    kc.roles.revoke_employer_roles(portal.admin, employer_manager.organization_id, employer_manager.user_id)
     portal.app.config["SESSION_REFRESH_SECONDS"] = 0  # "one interval later", without waiting
     assert get(portal, "/dashboard/export.csv", cookie).status_code == 404
     (row,) = session_rows(portal)

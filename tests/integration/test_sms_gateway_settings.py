@@ -3,14 +3,14 @@ describes them, and the limits the realm as code ships with."""
 
 import pytest
 
-from app import keycloak_admin
+from app import keycloak as kc
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def admin(keycloak):
-    return keycloak_admin.master_admin(keycloak)
+    return kc.client.master_admin(keycloak)
 
 
 def config_keys(admin, provider_id: str) -> set[str]:

@@ -1,20 +1,23 @@
 """Unit-layer fixtures: the app with a Keycloak that cannot answer, so no unit test reaches a server."""
 
-import dataclasses
-
 import pytest
 
-from app import create_app
-from app.config import load_settings
+from tests.portal_fixtures import make_app, seed_world
 from tests.support import OFFLINE_METADATA
 
 
 
 @pytest.fixture
 def app(tmp_path):
-    """The portal against an unreachable Keycloak (port 1): any real call fails fast."""
-    settings = dataclasses.replace(load_settings(), keycloak_port=1, database_url=f"sqlite:///{tmp_path}/t.sqlite")
-    return create_app({"SETTINGS": settings, "TESTING": True, "WTF_CSRF_ENABLED": False})
+    """The portal on a temporary database and documents folder, against an unreachable Keycloak
+    (port 1): any real call fails fast."""
+    return make_app(tmp_path, keycloak_port=1)
+
+
+@pytest.fixture
+def world(app):
+    """Two employers (and two more), their employees, cases with secret medical values, documents."""
+    return seed_world(app)
 
 
 @pytest.fixture

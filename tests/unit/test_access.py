@@ -7,7 +7,7 @@ from app import access
 from app.extensions import db
 from app.models import AbsenceCase, Employee
 from app.auth import session_user_from_claims
-from tests.portal_fixtures import ORG, SECRETS_A, app, claims_of, world  # noqa: F401 - fixtures
+from tests.portal_fixtures import ORG, SECRETS_A, claims_of
 
 
 def viewer(sub, acting_for=None):

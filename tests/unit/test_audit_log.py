@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app import audit_chain
 from app.extensions import db
 from app.models import AccessLog
-from tests.portal_fixtures import app, client, sign_in, world  # noqa: F401
+from tests.portal_fixtures import sign_in
 
 DESKTOP = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120"}
 

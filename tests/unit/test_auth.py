@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from app import create_app, sign_in_sessions
+from app.auth import session_user_from_claims
 from app.config import load_settings
 from tests.support import OFFLINE_METADATA
 
@@ -17,7 +18,9 @@ def sign_in(app, client, sid="sid-1", roles=("manager",)):
     with app.app_context():
         sign_in_sessions.record_start(sid, "user-1")
     with client.session_transaction() as session:
-        session["user"] = {"sub": "user-1", "sid": sid, "email": "m@ek88.nl", "name": "Marco", "roles": list(roles), "employers": {}}
+        # the one session-user shape: built from ID-token claims as auth.callback builds it
+        session["user"] = session_user_from_claims({"sub": "user-1", "sid": sid, "email": "m@ek88.nl", "name": "Marco",
+                                                    "roles": list(roles)})
         session["id_token"] = "id-token-value"
 
 
@@ -166,3 +169,16 @@ def test_session_user_from_claims_drops_realm_roles_that_name_employer_roles():
                                      "organization": {"ek88": {"id": ORG_A}}})
     assert user == {"sub": "s", "sid": "x", "email": "m@x.nl", "name": "M", "roles": ["employee", "offline_access"],
                     "employers": {ORG_A: {"alias": "ek88", "roles": ["manager"]}}}
+
+
+def test_one_session_user_shape_everywhere():
+    """Production, tests and benchmarks build the session's user only with session_user_from_claims."""
+    import re
+
+    from app.config import ROOT
+
+    literal = re.compile(r"""session\[["']user["']\]\s*=\s*\{""")
+    offenders = [str(path.relative_to(ROOT)) for folder in ("app", "tests", "bench", "scripts")
+                 for path in (ROOT / folder).rglob("*.py") if literal.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []
+    assert set(session_user_from_claims({"sub": "s"})) == {"sub", "sid", "email", "name", "roles", "employers"}

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import AbsenceCase, CaseChange, CaseStatus, Employee
 from scripts import case_import
 from scripts.provisioning_rows import BadInput
-from tests.portal_fixtures import ORG, app, world  # noqa: F401
+from tests.portal_fixtures import ORG
 
 TODAY = date.today()
 ACTOR = Actor("import", "import test.csv", "import")

@@ -8,7 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.models import AbsenceCase, AccessLog, CaseChange, CaseStatus, ProfessionalAssignment
-from tests.portal_fixtures import SECRETS_A, SECRETS_B, app, client, sign_in, world  # noqa: F401
+from tests.portal_fixtures import SECRETS_A, SECRETS_B, sign_in
 
 TODAY = date.today()
 
@@ -259,7 +259,7 @@ def test_every_page_with_personal_data_is_logged(app, client, world):
 
 def test_demo_cases_are_made_through_the_case_records(app):
     """No separate inserts: every demo case has the history the case pages would have written."""
-    from app.demo_data import DEMO_CASES, DEMO_EMPLOYEES, load_demo
+    from scripts.demo_data import DEMO_CASES, DEMO_EMPLOYEES, load_demo
 
     with app.app_context():
         load_demo("e0e0e0e0-0000-4000-8000-000000000088", "ek88", {p["email"]: f"kc-{i}" for i, p in enumerate(DEMO_EMPLOYEES)})

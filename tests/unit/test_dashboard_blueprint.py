@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from app.dashboard import absence_by_month, chart
-from tests.portal_fixtures import SECRETS_A, SECRETS_B, app, client, sign_in, world  # noqa: F401
+from tests.portal_fixtures import SECRETS_A, SECRETS_B, sign_in
 
 
 def test_manager_sees_the_overview_of_their_own_employer(app, client, world):

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from app.extensions import db
 from app.models import AbsenceCase, CaseStatus, Employee, Employer
-from tests.portal_fixtures import app, client, sign_in, world  # noqa: F401
+from tests.portal_fixtures import sign_in
 
 
 def version(app, employer_id):

@@ -1,9 +1,8 @@
 """The demo data: EK88 with employees, cases and documents; loading twice changes nothing."""
 
-from app.demo_data import DEMO_CASES, DEMO_EMPLOYEES, load_demo, tiny_pdf
+from scripts.demo_data import DEMO_CASES, DEMO_EMPLOYEES, load_demo, tiny_pdf
 from app.extensions import db
 from app.models import AbsenceCase, Document, Employee, ProfessionalAssignment
-from tests.portal_fixtures import app  # noqa: F401
 
 
 def test_load_demo_is_idempotent(app):
@@ -24,7 +23,7 @@ def test_load_demo_is_idempotent(app):
 def test_demo_employer_is_bound_by_organization_id_only(app):
     import pytest
 
-    from app.keycloak_ids import InvalidId
+    from app.keycloak.ids import InvalidId
 
     with app.app_context():
         with pytest.raises(InvalidId):

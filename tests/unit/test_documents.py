@@ -2,9 +2,9 @@
 
 import pytest
 
-from app.demo_data import tiny_pdf
+from scripts.demo_data import tiny_pdf
 from app.documents import UploadRejected, check_upload, is_mobile
-from tests.portal_fixtures import app, client, sign_in, world  # noqa: F401
+from tests.portal_fixtures import sign_in
 
 IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
           "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")

@@ -1,6 +1,6 @@
 """The dossier, the case page and the employee's access log."""
 
-from tests.portal_fixtures import MEDICAL_DOCUMENT_TITLE, SECRETS_A, app, client, sign_in, world  # noqa: F401
+from tests.portal_fixtures import MEDICAL_DOCUMENT_TITLE, SECRETS_A, sign_in
 
 
 def test_employee_sees_own_dossier_without_the_physicians_fields(app, client, world):

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask import render_template_string
 
 from app.config import load_settings
-from tests.portal_fixtures import app, client, sign_in, world  # noqa: F401
+from tests.portal_fixtures import sign_in
 
 MONTH = r"(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
 LABELS = '{% import "_labels.html" as labels %}'

@@ -10,7 +10,6 @@ from app.employee_records import RecordConflict, describe, mark_missing_as_left,
 from app.employer_records import archive_employer, dossier_count, sync_employer
 from app.extensions import db
 from app.models import Employee, Employer
-from tests.portal_fixtures import app  # noqa: F401
 
 ORG, OTHER = "cccccccc-0000-4000-8000-00000000000c", "aaaaaaaa-0000-4000-8000-00000000000a"
 USER = "11111111-0000-4000-8000-000000000001"

@@ -4,9 +4,8 @@ import pytest
 
 from app.employer_records import sync_employer
 from app.extensions import db
-from app.keycloak_ids import InvalidId
+from app.keycloak.ids import InvalidId
 from app.models import Employer
-from tests.portal_fixtures import app  # noqa: F401
 
 ORG = "cccccccc-0000-4000-8000-00000000000c"
 

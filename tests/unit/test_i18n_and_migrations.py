@@ -6,7 +6,7 @@ from alembic.script import ScriptDirectory
 from app.migrate import alembic_config
 
 from app.extensions import db
-from tests.portal_fixtures import app, client, make_app, sign_in, world  # noqa: F401
+from tests.portal_fixtures import make_app, sign_in
 
 
 def test_dutch_by_default_english_on_request(app, client, world):

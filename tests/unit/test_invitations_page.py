@@ -95,16 +95,16 @@ def test_invitations_sent_resent_and_revoked_reach_the_security_log(app):
     """Each act on an invitation is a security event naming the employer by id (Keycloak mocked)."""
     from unittest import mock
 
-    from app import keycloak_admin as ka
+    from app import keycloak as kc
     from app import security_log
 
     client = _client(app, [], _claim("manager", "superuser"))
     invitation_id = str(uuid.uuid4())
     events = []
     with mock.patch.object(security_log, "event", side_effect=lambda name, **f: events.append((name, f))), \
-            mock.patch.object(ka, "invite"), mock.patch.object(ka, "get_invitation"), \
-            mock.patch.object(ka, "resend_invitation"), \
-            mock.patch.object(ka, "revoke_invitation", return_value="nieuw@ek88.nl"):
+            mock.patch.object(kc.invitations, "invite"), mock.patch.object(kc.invitations, "get_invitation"), \
+            mock.patch.object(kc.invitations, "resend_invitation"), \
+            mock.patch.object(kc.invitations, "revoke_invitation", return_value="nieuw@ek88.nl"):
         client.post("/invitations/", data={"email": "nieuw@ek88.nl", "first_name": "Nina", "last_name": "Nieuw"})
         client.post(f"/invitations/{invitation_id}/resend", data={})
         client.post(f"/invitations/{invitation_id}/revoke", data={})

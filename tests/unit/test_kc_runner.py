@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-import kc_runner
+from scripts import kc_runner
 from app.config import load_settings
 
 

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Document
 from app.notifications import new_document_message
 from tests.support import check_snapshot
-from tests.portal_fixtures import MEDICAL_DOCUMENT_TITLE, app, world  # noqa: F401
+from tests.portal_fixtures import MEDICAL_DOCUMENT_TITLE
 
 
 def test_message_links_to_the_document_and_says_nothing_sensitive(app, world):

@@ -3,7 +3,7 @@
 import importlib.util
 from pathlib import Path
 
-import kc_runner
+from scripts import kc_runner
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "keycloak" / "password-blacklist"

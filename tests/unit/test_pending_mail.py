@@ -4,10 +4,10 @@ import io
 from unittest import mock
 
 from app import pending_mail
-from app.demo_data import tiny_pdf
+from scripts.demo_data import tiny_pdf
 from app.extensions import db
 from app.models import Document, Employee
-from tests.portal_fixtures import app, claims_of, client, sign_in, world  # noqa: F401
+from tests.portal_fixtures import claims_of, sign_in
 
 
 def _no_account_employee(app, world) -> str:

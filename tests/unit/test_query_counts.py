@@ -9,7 +9,7 @@ from sqlalchemy import event
 from app.dashboard import PAGE_SIZE
 from app.extensions import db
 from app.models import AbsenceCase, CaseStatus, Employee
-from tests.portal_fixtures import app, client, sign_in, world  # noqa: F401
+from tests.portal_fixtures import sign_in
 
 
 def add_employees(app, employer_id: str, count: int) -> None:

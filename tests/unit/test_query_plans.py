@@ -9,10 +9,10 @@ import re
 
 from sqlalchemy import event
 
-from app.demo_data import bulk_employer
+from scripts.demo_data import bulk_employer
 from app.extensions import db
 from app.models import Employer
-from tests.portal_fixtures import app, client, sign_in, world  # noqa: F401
+from tests.portal_fixtures import sign_in
 from tests.unit.test_query_counts import add_employees
 
 DASHBOARD_PATHS = ("/dashboard", "/dashboard?status=all&sort=name&q=extra&page=2",

@@ -3,6 +3,7 @@
 import pytest
 
 from app import sign_in_sessions
+from app.auth import session_user_from_claims
 from app.redirects import is_same_origin_path, safe_next
 from tests.redirect_corpus import HOSTILE_NEXT, SAFE_NEXT
 
@@ -57,8 +58,7 @@ def test_callback_never_redirects_to_a_stored_hostile_value(app, client, target)
     with app.app_context():
         sign_in_sessions.record_start("sid-1", "user-1")
     with client.session_transaction() as session:
-        session["user"] = {"sub": "user-1", "sid": "sid-1", "email": "m@ek88.nl", "name": "M", "roles": [],
-                           "organizations": {}}
+        session["user"] = session_user_from_claims({"sub": "user-1", "sid": "sid-1", "email": "m@ek88.nl", "name": "M"})
         session["next"] = target
     response = client.get("/auth/callback?error=access_denied")
     assert response.status_code == 302

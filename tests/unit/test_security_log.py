@@ -9,7 +9,7 @@ import pytest
 
 from app import create_app, security_log
 from app.config import load_settings
-from tests.portal_fixtures import ORG, sign_in, world  # noqa: F401
+from tests.portal_fixtures import ORG, sign_in
 
 KEYS = {"ts", "event", "actor", "employer", "target", "ip", "outcome"}
 

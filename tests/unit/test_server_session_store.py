@@ -12,6 +12,7 @@ import requests
 from authlib.integrations.base_client import OAuthError
 
 from app import create_app, server_sessions
+from app.auth import session_user_from_claims
 from app.config import load_settings
 from app.extensions import db, oauth
 
@@ -20,8 +21,8 @@ COOKIE = "portal_session"
 
 def sign_in(client, roles=("manager",), refresh_token=None, sid="sid-1"):
     with client.session_transaction() as session:
-        session["user"] = {"sub": "user-1", "sid": sid, "email": "m@ek88.nl", "name": "Marco Geheim",
-                           "roles": list(roles), "organizations": []}
+        session["user"] = session_user_from_claims({"sub": "user-1", "sid": sid, "email": "m@ek88.nl",
+                                                    "name": "Marco Geheim", "roles": list(roles)})
         session["id_token"] = "id-token-value"
         if refresh_token:
             session["refresh_token"] = refresh_token

@@ -12,7 +12,7 @@ from scripts import stack
 def test_a_realm_without_the_runtime_client_is_reported():
     admin = mock.Mock()
     admin.get_client_id.return_value = None
-    with mock.patch("app.keycloak_admin.master_admin", return_value=admin), \
+    with mock.patch("app.keycloak.client.master_admin", return_value=admin), \
             pytest.raises(stack.kc_runner.RunnerError, match="predates the portal's run-time admin client"):
         stack.check_runtime_client(load_settings())
     admin.get_client_id.assert_called_once_with("portal-admin")
@@ -21,7 +21,7 @@ def test_a_realm_without_the_runtime_client_is_reported():
 def test_a_realm_with_it_passes():
     admin = mock.Mock()
     admin.get_client_id.return_value = "some-id"
-    with mock.patch("app.keycloak_admin.master_admin", return_value=admin):
+    with mock.patch("app.keycloak.client.master_admin", return_value=admin):
         stack.check_runtime_client(load_settings())
 
 

@@ -3,10 +3,10 @@
 import io
 from unittest import mock
 
-from app.demo_data import tiny_pdf
+from scripts.demo_data import tiny_pdf
 from app.extensions import db
 from app.models import Document
-from tests.portal_fixtures import app, client, sign_in, world  # noqa: F401
+from tests.portal_fixtures import sign_in
 
 
 def test_staff_page_lists_only_served_employers(app, client, world):

@@ -7,7 +7,7 @@ from flask import url_for
 
 from app import sign_in_sessions
 from app.user_settings import sign_in_methods
-from tests.portal_fixtures import app, client, sign_in, world  # noqa: F401
+from tests.portal_fixtures import sign_in
 
 CREDENTIALS = [
     {"id": "1", "type": "password", "createdDate": 1},
@@ -24,7 +24,7 @@ def test_page_lists_methods_and_offers_keycloak_actions(app, client, world):
     sign_in(client, app, "employee-a1")
     admin = mock.Mock()
     admin.get_credentials.return_value = CREDENTIALS
-    with mock.patch("app.keycloak_runtime.portal_admin", return_value=admin):
+    with mock.patch("app.keycloak.client.portal_admin", return_value=admin):
         page = client.get("/settings")
     html = page.get_data(as_text=True)
     admin.get_credentials.assert_called_once_with(user_id="employee-a1")
@@ -38,14 +38,14 @@ def test_page_degrades_when_keycloak_is_down(app, client, world):
     sign_in(client, app, "employee-a1")
     admin = mock.Mock()
     admin.get_credentials.side_effect = requests.ConnectionError("down")
-    with mock.patch("app.keycloak_runtime.portal_admin", return_value=admin):
+    with mock.patch("app.keycloak.client.portal_admin", return_value=admin):
         page = client.get("/settings")
     assert page.status_code == 200 and 'id="methods-unavailable"' in page.get_data(as_text=True)
 
 
 def test_other_pages_make_no_keycloak_call(app, client, world):
     sign_in(client, app, "physician-a")
-    with mock.patch("app.keycloak_runtime.portal_admin", side_effect=AssertionError("no Keycloak call")), \
+    with mock.patch("app.keycloak.client.portal_admin", side_effect=AssertionError("no Keycloak call")), \
             mock.patch("requests.sessions.Session.request", side_effect=AssertionError("no HTTP call")):
         for path in ("/dashboard", f"/dossier/{world.a1}", f"/cases/{world.case_a1}", "/staff",
                      f"/documents/{world.a1_employee}"):
@@ -58,7 +58,7 @@ def test_sign_out_other_devices_ends_the_other_sessions_only(app, client, world)
         sign_in_sessions.record_start("sid-other-device", "employee-a1")
     admin = mock.Mock()
     admin.get_sessions.return_value = [{"id": "sid-employee-a1"}, {"id": "sid-other-device"}]
-    with mock.patch("app.keycloak_runtime.portal_admin", return_value=admin):
+    with mock.patch("app.keycloak.client.portal_admin", return_value=admin):
         response = client.post("/settings/sign-out-others")
     assert response.status_code == 302
     deleted = [c.args[0] for c in admin.connection.raw_delete.call_args_list]

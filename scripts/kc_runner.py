@@ -4,7 +4,7 @@ Fetches the pinned official distribution from Maven Central once (cached outside
 unpacks it once into the git-ignored `.local/`, links our themes and providers in, and starts
 `kc.sh start-dev --import-realm` on 127.0.0.1 with a dev-file database in `.data/`.
 
-    python keycloak/kc_runner.py start|stop|status
+    python -m scripts.kc_runner start|stop|status
 
 Every failure ends in one line that says what to do, and a non-zero exit.
 """
@@ -24,12 +24,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-if str(ROOT) not in sys.path:  # so `python keycloak/kc_runner.py` finds the config module
-    sys.path.insert(0, str(ROOT))
+from app.config import ROOT, Settings, load_settings
 
-from app.config import Settings, load_settings  # noqa: E402
+HERE = ROOT / "keycloak"  # the themes, providers and password lists the runner installs
 
 REALM_FILE = ROOT / "realm-export.json"
 THEMES_DIR = HERE / "themes"
@@ -276,14 +273,14 @@ def start(settings: Settings, timeout: float = 300.0) -> str:
 def harden_imported_realm(settings: Settings) -> None:
     """The import cannot take the account console's credential removal and offline_access out of
     Keycloak's default roles: do it (and check "no password grant") on the realm imported at start."""
-    from app import keycloak_admin
+    from app import keycloak as kc
 
     try:
-        admin = keycloak_admin.master_admin(settings, realm="master")
+        admin = kc.client.master_admin(settings, realm="master")
         if settings.realm == "master" or settings.realm not in {r["realm"] for r in admin.get_realms()}:
             return  # KEYCLOAK_REALM names a realm the import did not make: `provision realm` makes it
-        desired = keycloak_admin.render_realm(settings.realm_placeholders(), realm_name=settings.realm)
-        keycloak_admin.enforce_no_single_factor(keycloak_admin.master_admin(settings, realm=settings.realm), desired)
+        desired = kc.realm.render_realm(settings.realm_placeholders(), realm_name=settings.realm)
+        kc.single_factor.enforce_no_single_factor(kc.client.master_admin(settings, realm=settings.realm), desired)
     except Exception as exc:  # noqa: BLE001 - any failure here must stop the start, in one line
         raise RunnerError(f"Keycloak started, but realm {settings.realm} could not be secured: {exc}") from exc
 
@@ -313,7 +310,7 @@ def status(settings: Settings) -> str:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1 or argv[0] not in {"start", "stop", "status"}:
-        print("usage: python keycloak/kc_runner.py start|stop|status", file=sys.stderr)
+        print("usage: python -m scripts.kc_runner start|stop|status", file=sys.stderr)
         return 2
     settings = load_settings()
     try:

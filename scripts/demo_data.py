@@ -66,7 +66,7 @@ def tiny_pdf(text: str) -> bytes:
 
 def ensure_employer(name: str, org_id: str, alias: str | None = None) -> Employer:
     """The employer bound to this Keycloak organization id (the only key; the alias is display only)."""
-    from app.keycloak_ids import checked_id
+    from app.keycloak.ids import checked_id
 
     org_id = checked_id(org_id, "organization id")
     employer = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == org_id))
