@@ -23,11 +23,13 @@ from keycloak.exceptions import KeycloakGetError
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, ValidationError
 
-from app import access, access_log, account_help_mail, kc_account_help, keycloak_runtime, security_log
-from app import keycloak_admin as ka
+from app import access, access_log, account_help_mail, security_log
+from app.keycloak import account_help as kc_account_help
+from app.keycloak import client as kc_client
+from app import keycloak as kc
 from app.auth import login_required
 from app.extensions import db
-from app.keycloak_ids import is_id
+from app.keycloak.ids import is_id
 from app.models import Employee, Employer
 
 bp = Blueprint("account_help", __name__, url_prefix="/account-help")
@@ -81,7 +83,7 @@ class ActionForm(FlaskForm):
 
 
 def _admin():
-    return keycloak_runtime.portal_admin()
+    return kc_client.portal_admin()
 
 
 @bp.app_context_processor
@@ -93,8 +95,8 @@ def _navigation() -> dict:
     return {"may_help_sign_in": "staff" in viewer.roles or "superuser" in viewer.acting_roles}
 
 
-@bp.errorhandler(ka.InvalidId)
-@bp.errorhandler(ka.NotFound)
+@bp.errorhandler(kc.errors.InvalidId)
+@bp.errorhandler(kc.errors.NotFound)
 def _not_found(error):
     return render_template("errors/error.html", status=404), 404
 
@@ -107,8 +109,8 @@ def _keycloak_said_no(error):
     return _keycloak_failed(error)
 
 
-@bp.errorhandler(ka.KeycloakUnreachable)
-@bp.errorhandler(ka.KeycloakRefused)
+@bp.errorhandler(kc.errors.KeycloakUnreachable)
+@bp.errorhandler(kc.errors.KeycloakRefused)
 def _keycloak_failed(error):
     current_app.logger.warning("Keycloak admin call failed", exc_info=True)
     return render_template("errors/error.html", status=503), 503
@@ -133,11 +135,11 @@ def _target_or_404(viewer: access.Viewer, user_id: str) -> tuple[dict, str]:
     if not organizations:
         abort(404)
     admin = _admin()
-    shared = sorted(ka.user_organization_ids(admin, user_id) & set(organizations))
+    shared = sorted(kc.organizations.user_organization_ids(admin, user_id) & set(organizations))
     if not shared:
         abort(404)
     if not ("staff" in viewer.roles and set(_served_orgs(viewer)) & set(shared)):  # helping as superuser
-        realm_roles = {r["name"] for r in ka.guarded(admin.get_realm_roles_of_user, user_id.lower())}
+        realm_roles = {r["name"] for r in kc.errors.guarded(admin.get_realm_roles_of_user, user_id.lower())}
         if realm_roles & PROTECTED_ROLES:
             abort(404)
     return kc_account_help.status(admin, user_id), shared[0]
@@ -162,7 +164,7 @@ def index():
     admin = _admin()
     employers = []
     for organization_id, name in sorted(organizations.items(), key=lambda item: item[1]):
-        members = [m for m in ka.organization_members(admin, organization_id) if m.get("id") != viewer.sub]
+        members = [m for m in kc.organizations.organization_members(admin, organization_id) if m.get("id") != viewer.sub]
         members.sort(key=lambda m: (m.get("lastName") or "", m.get("firstName") or "", m.get("email") or ""))
         employers.append({"name": name, "members": members})
     return render_template("account_help/index.html", employers=employers)
@@ -230,7 +232,7 @@ def set_password_mail(user_id: str):
     try:
         kc_account_help.send_set_password_mail(_admin(), status["id"], client_id=settings.portal_client_id,
                                                redirect_uri=f"{settings.portal_url}/")
-    except ka.MailNotSent:
+    except kc.errors.MailNotSent:
         flash(_("De e-mail kon niet worden verstuurd. Probeer het later opnieuw."), "error")
         return redirect(url_for("account_help.show", user_id=status["id"]))
     security_log.event("account-help.set-password-mail", actor=viewer.sub, employer=organization_id,

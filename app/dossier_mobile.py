@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from app import kc_account_help, keycloak_runtime, security_log
+from app import security_log
+from app.keycloak import account_help as kc_account_help
+from app.keycloak import client as kc_client
 from app.extensions import db
 from app.models import Employee
 
@@ -27,7 +29,7 @@ def fill_from_keycloak(user_id: str) -> bool:
     if employee is None or employee.mobile:
         return False
     try:
-        account = kc_account_help.user(keycloak_runtime.portal_admin(), user_id)
+        account = kc_account_help.user(kc_client.portal_admin(), user_id)
     except Exception:  # noqa: BLE001 - Keycloak away or refusing: try again at the next sign-in
         current_app.logger.warning("could not read the verified mobile number of %s", user_id, exc_info=True)
         return False

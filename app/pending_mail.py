@@ -13,7 +13,9 @@ import smtplib
 
 from flask import current_app
 
-from app import kc_accounts, keycloak_runtime, notifications
+from app import notifications
+from app.keycloak import accounts as kc_accounts
+from app.keycloak import client as kc_client
 from app.extensions import db
 from app.models import Document, Employee
 
@@ -24,7 +26,7 @@ def has_account(employee: Employee) -> bool:
     Keycloak does not answer, the mail waits too (it goes at the next sign-in)."""
     if not employee.keycloak_user_id:
         return False
-    return bool(kc_accounts.has_password(keycloak_runtime.portal_admin(), employee.keycloak_user_id))
+    return bool(kc_accounts.has_password(kc_client.portal_admin(), employee.keycloak_user_id))
 
 
 def mark_pending(document: Document) -> None:

@@ -1,7 +1,7 @@
 """Mijn instellingen: the user's sign-in methods, and changing them through Keycloak.
 
 This is the only page that calls Keycloak per request (its admin API, as the portal's own run-time
-service account: app/keycloak_runtime.py), because only Keycloak knows the user's credentials; the
+service account: app/keycloak/client.py), because only Keycloak knows the user's credentials; the
 app stores no password or OTP secret. When Keycloak does not answer the page still renders and says so.
 Changing a method goes through Keycloak's application-initiated actions (`kc_action`).
 """

@@ -33,7 +33,8 @@ from rich.table import Table
 
 from keycloak.exceptions import KeycloakConnectionError
 
-from app import employee_records, employer_records, kc_employers, kc_professionals, professional_records
+from app import employee_records, employer_records, professional_records
+from app.keycloak import employers as kc_employers, professionals as kc_professionals
 from app import keycloak as kc
 from app import validation
 from app.config import load_settings

@@ -15,6 +15,11 @@ One module per job:
   users          accounts, realm roles, membership; employees and their welcome mail
   realm          realm-export.json as code on a running server
   single_factor  no client accepts a password alone, nothing removes a second factor
+  realm_steps    sign-in steps and required actions added to realm-export.json later, for older realms
+  employers      renaming an employer's organization (id and alias stay)
+  professionals  accounts of the arbodienst's physicians and staff
+  accounts       whether an account is active (a password set)
+  account_help   sign-in help: status, second-factor reset, set-password mail, mobile number
 
 Every id that goes into an admin path passes ids.checked_id() first (Keycloak ids are UUIDs) and
 every path segment is quoted (ids.path): an id such as "..", "../../<other employer>/invitations/<id>",

@@ -3,7 +3,7 @@
 Keycloak's realm update does not touch authentication flows or required actions, so a step added
 to realm-export.json later (the recovery-code form in the 2FA sub-flow, passkeys) or a required
 action added later (CONFIGURE_RECOVERY_AUTHN_CODES, webauthn-register) would exist only in realms
-created after the change. realm_changes() in app/keycloak_admin.py asks step_changes() for what is
+created after the change. realm_changes() in app/keycloak/realm.py asks step_changes() for what is
 missing and apply_realm_changes() hands the same list to apply(); both are (what, served, desired)
 entries like every other realm change, so `--dry-run` lists them too.
 

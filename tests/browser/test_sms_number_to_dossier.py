@@ -3,7 +3,7 @@ as the user's `mobile` and the portal copies it into the employee's dossier (iss
 
 import pytest
 
-from app import keycloak_admin
+from app.keycloak import users as kc_users
 from app.extensions import db
 from app.models import Employee, Employer
 from tests.sms_support import enter_sms_code, new_password, unique_mobile, wait_for_sms
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 def test_typed_number_is_verified_then_saved_to_the_dossier(page, portal, mail_sink):
     email, password = f"zonder-nummer-{unique_mobile()[-6:]}@example.nl", new_password()
-    user_id = keycloak_admin.ensure_user(portal.admin, email=email, first_name="Eva", last_name="de Vries",
+    user_id = kc_users.ensure_user(portal.admin, email=email, first_name="Eva", last_name="de Vries",
                                          roles=["employee"], password=password)
     with portal.app.app_context():
         employer = Employer(name="Werkgever Zonder Nummer")

@@ -5,7 +5,7 @@ is an enabled required action - both in a realm made from realm-export.json and,
 
 import pytest
 
-from app import keycloak_admin as ka
+from app import keycloak as kc
 
 pytestmark = pytest.mark.integration
 
@@ -21,7 +21,7 @@ def _steps(admin, flow=FLOW):
 
 def test_a_new_realm_offers_recovery_codes(keycloak, realm_factory):
     desired = realm_factory()
-    admin = ka.master_admin(keycloak, realm=desired["realm"])
+    admin = kc.client.master_admin(keycloak, realm=desired["realm"])
     assert _steps(admin)[FORM] == "ALTERNATIVE"
     action = admin.get_required_action_by_alias(ACTION)
     assert action["enabled"] is True
@@ -30,20 +30,20 @@ def test_a_new_realm_offers_recovery_codes(keycloak, realm_factory):
 
 def test_sync_adds_recovery_codes_to_an_older_realm(keycloak, realm_factory, master):
     desired = realm_factory()
-    admin = ka.master_admin(keycloak, realm=desired["realm"])
+    admin = kc.client.master_admin(keycloak, realm=desired["realm"])
     # as in a realm imported before recovery codes: no code form in the 2FA sub-flow, the action off
     form = next(e for e in admin.get_authentication_flow_executions(FLOW) if e.get("providerId") == FORM)
     admin.delete_authentication_flow_execution(form["id"])
     admin.update_required_action(ACTION, admin.get_required_action_by_alias(ACTION) | {"enabled": False})
     assert FORM not in _steps(admin)
 
-    outcome, changes = ka.sync_realm(master, desired, dry_run=True)
+    outcome, changes = kc.realm.sync_realm(master, desired, dry_run=True)
     assert outcome == "would update"
     keys = [key for key, _, _ in changes]
     assert f"flowStep.{FLOW}.{FORM}" in keys and f"requiredActionSetup.{ACTION}" in keys
     assert FORM not in _steps(admin)  # a dry run changes nothing
 
-    assert ka.sync_realm(master, desired)[0] == "updated"
+    assert kc.realm.sync_realm(master, desired)[0] == "updated"
     assert _steps(admin)[FORM] == "ALTERNATIVE"
     assert admin.get_required_action_by_alias(ACTION)["enabled"] is True
-    assert ka.sync_realm(master, desired) == ("unchanged", [])
+    assert kc.realm.sync_realm(master, desired) == ("unchanged", [])

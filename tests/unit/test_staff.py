@@ -14,7 +14,7 @@ from tests.portal_fixtures import sign_in
 @pytest.fixture(autouse=True)
 def active_accounts():
     """The employees here have active accounts (a password in Keycloak; see app.pending_mail)."""
-    with mock.patch("app.kc_accounts.has_password", return_value=True):
+    with mock.patch("app.keycloak.accounts.has_password", return_value=True):
         yield
 
 

@@ -21,7 +21,7 @@ public record MethodPolicy(List<String> choiceRoles) {
         return choiceRoles.stream().noneMatch(hasRealmRole);
     }
 
-    /** Employer roles are realm groups /werkgevers/<organization id>/manager|superuser (see app/keycloak_admin.py). */
+    /** Employer roles are realm groups /werkgevers/<organization id>/manager|superuser (see app/keycloak/roles.py). */
     public static final List<String> EMPLOYER_ROLE_GROUPS = List.of("manager", "superuser");
 
     /**

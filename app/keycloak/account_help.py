@@ -1,9 +1,9 @@
 """Keycloak admin calls for helping a user back in (app/account_help.py): their sign-in status,
 resetting their second factor, and Keycloak's own e-mails (set a password / welcome).
 
-python-keycloak's own methods throughout; every user id passes keycloak_ids.checked_id() first
+python-keycloak's own methods throughout; every user id passes app.keycloak.ids.checked_id() first
 (python-keycloak formats ids into its URLs unquoted). Failures are the exceptions of
-app/keycloak_admin.py (KeycloakUnreachable, KeycloakRefused, MailNotSent, NotFound).
+app/keycloak/errors.py (KeycloakUnreachable, KeycloakRefused, MailNotSent, NotFound).
 """
 
 from __future__ import annotations
@@ -11,8 +11,14 @@ from __future__ import annotations
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakError, KeycloakGetError
 
-from app.keycloak_admin import KeycloakAdminError, MailNotSent, NotFound, guarded
-from app.keycloak_ids import checked_id
+from app.keycloak.errors import KeycloakAdminError
+
+from app.keycloak.errors import MailNotSent
+
+from app.keycloak.errors import NotFound
+
+from app.keycloak.errors import guarded
+from app.keycloak.ids import checked_id
 
 # Credentials that are a second factor (or its backup): all go in a reset, so a found phone or an
 # old list of recovery codes no longer signs anyone in.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import requests
 from keycloak.exceptions import KeycloakError
 
-from app.keycloak_ids import InvalidId, checked_id
+from app.keycloak.ids import InvalidId, checked_id
 
 
 def has_password(admin, user_id: str | None) -> bool | None:
