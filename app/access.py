@@ -32,21 +32,25 @@ PROFESSIONAL, SELF, MANAGER = "professional", "self", "manager"
 MANAGER_ROLES = frozenset({"manager", "superuser"})
 PROFESSIONAL_ROLES = frozenset({"physician", "staff"})
 
-# What each relation may read of an absence case. The medical fields appear only in PROFESSIONAL.
+# What each relation may read of an absence case. The medical fields are the physician's alone: the
+# arbodienst's staff (casemanager) work the case with the same fields as everyone else, and a view
+# adds MEDICAL_FIELDS only when sees_medical() says so (the bedrijfsarts, through the arbodienst).
 _OVERVIEW_FIELDS = ("id", "employee_id", "employee_name", "first_sick_day", "expected_recovery", "expected_weeks",
                     "recovered_on", "status", "work_possible", "days_absent", "is_long")
 MEDICAL_FIELDS = ("diagnosis", "cause", "medical_notes")
 CASE_FIELDS = {
     MANAGER: _OVERVIEW_FIELDS,
     SELF: _OVERVIEW_FIELDS,
-    PROFESSIONAL: _OVERVIEW_FIELDS + MEDICAL_FIELDS,
+    PROFESSIONAL: _OVERVIEW_FIELDS,
 }
-# Which document audiences each relation may open (professionals: all of them).
+# Which document audiences each relation may open; the medical audience (Audience.PHYSICIAN) only
+# when sees_medical() says so.
 DOCUMENT_AUDIENCES = {
     MANAGER: frozenset({Audience.EMPLOYER}),
     SELF: frozenset({Audience.EMPLOYEE, Audience.EMPLOYER}),
-    PROFESSIONAL: frozenset(Audience.ALL),
+    PROFESSIONAL: frozenset(Audience.ALL) - {Audience.PHYSICIAN},
 }
+MEDICAL_ROLE = "physician"
 LONG_CASE_DAYS = 42  # six weeks: the problem analysis is due (Wet verbetering poortwachter)
 
 
@@ -219,20 +223,32 @@ def case_or_404(viewer: Viewer, case_id: str):
     return case, relation
 
 
+def sees_medical(viewer: Viewer, relation: str | None) -> bool:
+    """Diagnosis, cause, medical notes and medical documents: the physician serving the employer only."""
+    return relation == PROFESSIONAL and MEDICAL_ROLE in viewer.roles
+
+
+def document_audiences(viewer: Viewer, relation: str) -> frozenset[str]:
+    audiences = DOCUMENT_AUDIENCES[relation]
+    return audiences | {Audience.PHYSICIAN} if sees_medical(viewer, relation) else audiences
+
+
 def document_or_404(viewer: Viewer, document_id: str):
     document = db.session.get(Document, _uuid_or_404(document_id))
     relation = relation_to(viewer, document.employee) if document else None
-    if relation is None or document.audience not in DOCUMENT_AUDIENCES[relation]:
+    if relation is None or document.audience not in document_audiences(viewer, relation):
         abort(404)
     return document, relation
 
 
-def visible_documents(employee: Employee, relation: str) -> list[Document]:
-    return [d for d in employee.documents if d.audience in DOCUMENT_AUDIENCES[relation]]
+def visible_documents(employee: Employee, relation: str, viewer: Viewer) -> list[Document]:
+    audiences = document_audiences(viewer, relation)
+    return [d for d in employee.documents if d.audience in audiences]
 
 
-def case_view(case: AbsenceCase, relation: str, today: date | None = None) -> dict:
-    """The case as this relation may see it: only the allow-listed fields, nothing else."""
+def case_view(case: AbsenceCase, relation: str, today: date | None = None, *, medical: bool = False) -> dict:
+    """The case as this relation may see it: only the allow-listed fields, nothing else; the medical
+    fields too only with medical=sees_medical(viewer, relation)."""
     today = today or date.today()
     days_absent = (case.last_day(today) - case.first_sick_day).days + 1
     values = {
@@ -242,9 +258,11 @@ def case_view(case: AbsenceCase, relation: str, today: date | None = None) -> di
         "work_possible": case.work_possible, "days_absent": days_absent,
         "is_long": case.recovered_on is None and days_absent > LONG_CASE_DAYS,
     }
-    if relation == PROFESSIONAL:
+    fields = CASE_FIELDS[relation]
+    if medical and relation == PROFESSIONAL:
         values |= {"diagnosis": case.diagnosis, "cause": case.cause, "medical_notes": case.medical_notes}
-    return {field: values[field] for field in CASE_FIELDS[relation]}
+        fields += MEDICAL_FIELDS
+    return {field: values[field] for field in fields}
 
 
 def employer_cases(employer_ids: list[str]) -> list[AbsenceCase]:

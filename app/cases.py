@@ -77,7 +77,7 @@ def _actor(viewer: access.Viewer, relation: str) -> Actor:
 
 
 def _is_physician(viewer: access.Viewer, relation: str) -> bool:
-    return relation == access.PROFESSIONAL and "physician" in viewer.roles
+    return access.sees_medical(viewer, relation)
 
 
 def _render(template: str, form, status: int = 200, error: str | None = None, **values):

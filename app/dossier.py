@@ -33,8 +33,9 @@ def show(employee_id: str):
 
 
 def _render(viewer, employee, relation):
-    cases = [access.case_view(case, relation) for case in employee.cases]
-    documents = access.visible_documents(employee, relation)
+    medical = access.sees_medical(viewer, relation)
+    cases = [access.case_view(case, relation, medical=medical) for case in employee.cases]
+    documents = access.visible_documents(employee, relation, viewer)
     page = render_template("dossier/show.html", employee=employee, relation=relation, cases=cases,
                            documents=documents, own=relation == access.SELF)
     # recorded after rendering: the log's commit expires the loaded objects, and a failed record
@@ -60,10 +61,10 @@ def case(case_id: str):
     """One absence case, with exactly the fields the viewer's relation allows."""
     viewer = access.current_viewer()
     absence_case, relation = access.case_or_404(viewer, case_id)
-    physician = relation == access.PROFESSIONAL and "physician" in viewer.roles
+    physician = access.sees_medical(viewer, relation)
     # the history is the arbodienst's; medical values in it for the physician only (app.case_records)
     history = case_records.history_view(absence_case, physician) if relation == access.PROFESSIONAL else []
-    page = render_template("dossier/case.html", case=access.case_view(absence_case, relation), relation=relation,
+    page = render_template("dossier/case.html", case=access.case_view(absence_case, relation, medical=physician), relation=relation,
                            medical_fields=access.MEDICAL_FIELDS, history=history, physician=physician)
     access_log.record(viewer, relation, absence_case.employee, access_log.CASE, absence_case.id)  # after: see _render
     return page

@@ -68,8 +68,20 @@ def test_manager_case_view_is_the_allow_list_only(app, world):
         assert set(manager_view) == set(access.CASE_FIELDS[access.MANAGER])
         assert not set(access.MEDICAL_FIELDS) & set(manager_view)
         assert not any(secret in repr(manager_view) for secret in SECRETS_A)
-        professional_view = access.case_view(case, access.PROFESSIONAL)
-        assert professional_view["diagnosis"] == SECRETS_A[0]
+        staff_view = access.case_view(case, access.PROFESSIONAL)  # the casemanager: no medical fields
+        assert not set(access.MEDICAL_FIELDS) & set(staff_view)
+        assert not any(secret in repr(staff_view) for secret in SECRETS_A)
+        physician_view = access.case_view(case, access.PROFESSIONAL, medical=True)
+        assert physician_view["diagnosis"] == SECRETS_A[0]
+
+
+def test_only_the_physician_sees_medical_data(app, world):
+    with app.app_context():
+        assert access.sees_medical(viewer("physician-a"), access.PROFESSIONAL)
+        assert not access.sees_medical(viewer("staff-b"), access.PROFESSIONAL)
+        assert not access.sees_medical(viewer("manager-a"), access.MANAGER)
+        assert not access.sees_medical(viewer("employee-a1"), access.SELF)
+        assert not access.sees_medical(viewer("physician-a"), access.MANAGER)  # a relation, not a role alone
 
 
 @pytest.mark.parametrize("bad_id", ["1", "../etc/passwd", "00000000-0000-0000-0000-000000000000", ""])

@@ -1,6 +1,6 @@
 """The dossier, the case page and the employee's access log."""
 
-from tests.portal_fixtures import MEDICAL_DOCUMENT_TITLE, SECRETS_A, sign_in
+from tests.portal_fixtures import MEDICAL_DOCUMENT_TITLE, SECRETS_A, SECRETS_B, sign_in
 
 
 def test_employee_sees_own_dossier_without_the_physicians_fields(app, client, world):
@@ -21,6 +21,31 @@ def test_physician_sees_medical_fields_of_served_employer(app, client, world):
     assert all(secret in html for secret in SECRETS_A)
     assert MEDICAL_DOCUMENT_TITLE in html
     assert client.get(f"/dossier/{world.b1}").status_code == 404
+
+
+def test_staff_work_the_dossier_without_the_physicians_fields(app, client, world):
+    """Diagnosis, cause, medical notes and medical documents are the physician's alone: the
+    arbodienst's casemanager (staff) of the same employer sees the case, never those."""
+    from app.documents import store_document
+    from app.extensions import db
+    from app.models import Audience, DocumentKind, Employee
+    from scripts.demo_data import tiny_pdf
+
+    with app.app_context():
+        medical = store_document(db.session.get(Employee, world.b1), kind=DocumentKind.ABSENCE, title=MEDICAL_DOCUMENT_TITLE,
+                                 audience=Audience.PHYSICIAN, filename="b1.pdf", data=tiny_pdf("b1"), created_by="test").id
+    sign_in(client, app, "staff-b")
+    assert client.get(f"/documents/{medical}").status_code == 404
+    assert client.get(f"/documents/{medical}/file").status_code == 404
+    dossier = client.get(f"/dossier/{world.b1}")
+    html = dossier.get_data(as_text=True)
+    assert dossier.status_code == 200 and "Ziekmelding" in html
+    assert not any(secret in html for secret in SECRETS_B)
+    assert MEDICAL_DOCUMENT_TITLE not in html
+    case = client.get(f"/cases/{world.case_b1}")
+    assert case.status_code == 200
+    assert not any(secret in case.get_data(as_text=True) for secret in SECRETS_B)
+    assert 'id="link-case-medical"' not in case.get_data(as_text=True)
 
 
 def test_manager_case_page_has_no_medical_fields(app, client, world):
