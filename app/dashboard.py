@@ -216,7 +216,10 @@ def _aggregates(employer: Employer, today: date) -> dict:
         columns.append(db.func.coalesce(db.func.sum(db.case(
             (db.and_(AbsenceCase.first_sick_day <= end, last >= start),
              _days_between(overlap_end, overlap_start) + 1), else_=0)), 0))
-    headcount = (db.select(db.func.count(Employee.id)).where(Employee.employer_id == employer.id)
+    # the employer's people now: a leaver (left_on, from the HR import) stays in the dossiers, not in the count
+    headcount = (db.select(db.func.count(Employee.id))
+                 .where(Employee.employer_id == employer.id,
+                        db.or_(Employee.left_on.is_(None), Employee.left_on > today))
                  .scalar_subquery())
     row = db.session.execute(db.select(headcount, *columns).select_from(AbsenceCase)
                              .join(Employee, AbsenceCase.employee_id == Employee.id)

@@ -20,6 +20,18 @@ def test_manager_sees_the_overview_of_their_own_employer(app, client, world):
     assert page.headers["Cache-Control"] == "no-store"
 
 
+def test_the_headcount_leaves_out_who_has_left(app, client, world):
+    from app.extensions import db
+    from app.models import Employee
+
+    sign_in(client, app, "manager-a")
+    assert "nu afwezig (van 2)" in client.get("/dashboard").get_data(as_text=True)
+    with app.app_context():
+        db.session.get(Employee, world.a2).left_on = date.today() - timedelta(days=1)  # marked by the HR import
+        db.session.commit()
+    assert "nu afwezig (van 1)" in client.get("/dashboard").get_data(as_text=True)
+
+
 def test_filters(app, client, world):
     sign_in(client, app, "manager-a")
     assert "Bram A2" not in client.get("/dashboard").get_data(as_text=True)  # default: absent now
