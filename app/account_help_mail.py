@@ -8,12 +8,9 @@ check. No names of the helper, no employer, no phone number: the mailbox may be 
 from __future__ import annotations
 
 import os
-import smtplib
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
 
-from flask import render_template
-
+from app import notifications
 from app.config import Settings
 
 SUBJECT = "Uw tweede inlogstap is opnieuw ingesteld"
@@ -27,21 +24,12 @@ def support_contact() -> tuple[str, str]:
 
 
 def second_factor_reset_message(settings: Settings, person: dict) -> EmailMessage:
-    message = EmailMessage()
-    message["Subject"] = SUBJECT
-    message["From"] = formataddr((settings.mail_from_name, settings.mail_from))
-    message["Reply-To"] = formataddr((settings.mail_reply_to_name, settings.mail_reply_to))
-    message["To"] = formataddr((person.get("name") or "", person["email"]))
-    message["Message-ID"] = make_msgid(domain=settings.mail_from.rpartition("@")[2] or None)
     values = {"name": person.get("name") or person["email"], "sender": settings.display_name,
               "link": f"{settings.portal_url}/", "support": support_contact()}
-    # Jinja escapes the HTML part (a name may contain markup); the text part is plain text
-    message.set_content(render_template("email/second_factor_reset.txt", **values))
-    message.add_alternative(render_template("email/second_factor_reset.html", **values), subtype="html")
-    return message
+    return notifications.portal_message(settings, subject=SUBJECT, to=(person.get("name") or "", person["email"]),
+                                        template="second_factor_reset", values=values)
 
 
 def send_second_factor_reset(settings: Settings, person: dict) -> None:
     """Send the e-mail; raises OSError/smtplib.SMTPException when the mail server refuses."""
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
-        smtp.send_message(second_factor_reset_message(settings, person))
+    notifications.send(settings, second_factor_reset_message(settings, person))

@@ -23,22 +23,34 @@ def document_link(settings: Settings, document: Document) -> str:
     return f"{settings.portal_url}/documents/{document.id}"
 
 
-def new_document_message(settings: Settings, document: Document) -> EmailMessage:
-    employee = document.employee
+def portal_message(settings: Settings, *, subject: str, to: tuple[str, str], template: str, values: dict) -> EmailMessage:
+    """One of the portal's own e-mails: the settings' sender and reply-to, a text part and an HTML
+    part from templates/email/<template>.txt|.html. Used by every portal mail (app.account_help_mail too)."""
     message = EmailMessage()
-    message["Subject"] = SUBJECT
+    message["Subject"] = subject
     message["From"] = formataddr((settings.mail_from_name, settings.mail_from))
     message["Reply-To"] = formataddr((settings.mail_reply_to_name, settings.mail_reply_to))
-    message["To"] = formataddr((employee.name, employee.email))
+    message["To"] = formataddr(to)
     message["Message-ID"] = make_msgid(domain=settings.mail_from.rpartition("@")[2] or None)
-    values = {"name": employee.name, "sender": settings.display_name, "link": document_link(settings, document)}
     # Jinja escapes the HTML part (a name may contain markup); the text part is plain text
-    message.set_content(render_template("email/new_document.txt", **values))
-    message.add_alternative(render_template("email/new_document.html", **values), subtype="html")
+    message.set_content(render_template(f"email/{template}.txt", **values))
+    message.add_alternative(render_template(f"email/{template}.html", **values), subtype="html")
     return message
+
+
+def send(settings: Settings, message: EmailMessage) -> None:
+    """Send the e-mail; raises OSError/smtplib.SMTPException when the mail server refuses."""
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
+        smtp.send_message(message)
+
+
+def new_document_message(settings: Settings, document: Document) -> EmailMessage:
+    employee = document.employee
+    values = {"name": employee.name, "sender": settings.display_name, "link": document_link(settings, document)}
+    return portal_message(settings, subject=SUBJECT, to=(employee.name, employee.email), template="new_document",
+                          values=values)
 
 
 def send_new_document(settings: Settings, document: Document) -> None:
     """Send the e-mail; raises OSError/smtplib.SMTPException when the mail server refuses."""
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
-        smtp.send_message(new_document_message(settings, document))
+    send(settings, new_document_message(settings, document))

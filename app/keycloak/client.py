@@ -32,21 +32,17 @@ def master_admin(settings: Settings, realm: str | None = None) -> KeycloakAdmin:
 
 def realm_admin(settings: Settings, realm: str | None = None) -> KeycloakAdmin:
     """An admin client for one realm, signed in as that realm's provisioning service account."""
-    connection = KeycloakOpenIDConnection(
-        server_url=settings.keycloak_url, realm_name=realm or settings.realm,
-        client_id=settings.provisioner_client_id, client_secret_key=settings.provisioner_client_secret,
-        timeout=TIMEOUT,
-    )
-    return KeycloakAdmin(connection=connection)
+    return _service_account(settings, realm, settings.provisioner_client_id, settings.provisioner_client_secret)
 
 
 def portal_client(settings: Settings, realm: str | None = None) -> KeycloakAdmin:
     """An admin client for the portal's realm, signed in as the portal's run-time service account."""
-    connection = KeycloakOpenIDConnection(
-        server_url=settings.keycloak_url, realm_name=realm or settings.realm,
-        client_id=settings.portal_admin_client_id, client_secret_key=settings.portal_admin_client_secret,
-        timeout=TIMEOUT,
-    )
+    return _service_account(settings, realm, settings.portal_admin_client_id, settings.portal_admin_client_secret)
+
+
+def _service_account(settings: Settings, realm: str | None, client_id: str, secret: str) -> KeycloakAdmin:
+    connection = KeycloakOpenIDConnection(server_url=settings.keycloak_url, realm_name=realm or settings.realm,
+                                          client_id=client_id, client_secret_key=secret, timeout=TIMEOUT)
     return KeycloakAdmin(connection=connection)
 
 

@@ -55,3 +55,20 @@ def postgres_url(postgres_server, request):
     password = secrets.token_urlsafe(24)
     postgres_server.ensure_database(name, password)
     return f"postgresql+psycopg://{name}:{password}@127.0.0.1:{postgres_server.port}/{name}"
+
+
+@pytest.fixture
+def postgres_app(postgres_url, tmp_path):
+    """The portal on a fresh PostgreSQL database of the session's server (CSRF off, for the test client)."""
+    import dataclasses
+
+    from app import create_app
+    from app.config import load_settings
+    from app.extensions import db
+
+    settings = dataclasses.replace(load_settings(), database_url=postgres_url, documents_dir=str(tmp_path / "documents"))
+    app = create_app({"SETTINGS": settings, "TESTING": True, "WTF_CSRF_ENABLED": False})
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

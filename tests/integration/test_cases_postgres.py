@@ -3,13 +3,10 @@ the import's one transaction and its dry-run rollback)."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
 
 import pytest
 
-from app import create_app
-from app.config import load_settings
 from app.extensions import db
 from app.models import AbsenceCase, CaseChange, CaseStatus
 from tests.portal_fixtures import ORG, seed_world, sign_in
@@ -18,13 +15,8 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def app(postgres_url, tmp_path):
-    settings = dataclasses.replace(load_settings(), database_url=postgres_url, documents_dir=str(tmp_path / "documents"))
-    app = create_app({"SETTINGS": settings, "TESTING": True, "WTF_CSRF_ENABLED": False})
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app(postgres_app):  # the portal on PostgreSQL (tests/integration/conftest.py)
+    return postgres_app
 
 
 def test_case_pages_history_and_import_on_postgresql(app):

@@ -3,25 +3,18 @@ a throw-away server of Debian's PostgreSQL (scripts/cluster_pg.py) on a free loo
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 import pytest
 
-from app import create_app
-from app.config import load_settings
 from app.extensions import db
 from tests.portal_fixtures import seed_world, sign_in
 from tests.unit.test_query_counts import add_employees, statements_for
 
+
 @pytest.fixture
-def app(postgres_url, tmp_path):
-    settings = dataclasses.replace(load_settings(), database_url=postgres_url, documents_dir=str(tmp_path / "documents"))
-    app = create_app({"SETTINGS": settings, "TESTING": True, "WTF_CSRF_ENABLED": False})
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app(postgres_app):  # the portal on PostgreSQL (tests/integration/conftest.py)
+    return postgres_app
 
 
 def test_aggregates_list_and_export_on_postgresql(app, postgres_url):

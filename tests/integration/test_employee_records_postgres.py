@@ -4,14 +4,11 @@ personnel number unique within one employer."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from app import create_app
-from app.config import load_settings
 from app.employee_records import mark_missing_as_left, sync_employee
 from app.employer_records import archive_employer, sync_employer
 from app.extensions import db
@@ -23,13 +20,8 @@ ORG = "eeeeeeee-0000-4000-8000-0000000000e6"
 
 
 @pytest.fixture
-def app(postgres_url, tmp_path):
-    settings = dataclasses.replace(load_settings(), database_url=postgres_url, documents_dir=str(tmp_path / "documents"))
-    app = create_app({"SETTINGS": settings, "TESTING": True, "WTF_CSRF_ENABLED": False})
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app(postgres_app):  # the portal on PostgreSQL (tests/integration/conftest.py)
+    return postgres_app
 
 
 def test_dossier_records_on_postgresql(app):
