@@ -17,8 +17,6 @@ first sick day or the day of recovery), and optionally expected_weeks and work_p
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -27,8 +25,8 @@ from datetime import date
 from app import case_records
 from app.case_records import Actor, CaseRefused
 from app.extensions import db
-from app.models import AbsenceCase, CaseStatus, Employee, Employer
-from scripts.provisioning_rows import BadInput, decode, _next_record, _short
+from app.models import AbsenceCase, Employee, Employer
+from scripts.provisioning_rows import BadInput, _next_record, _short, decode, open_table
 
 REQUIRED = ("employee", "employer", "type", "date")
 OPTIONAL = ("expected_weeks", "work_possible")
@@ -152,21 +150,7 @@ def parse_and_apply(raw: bytes, *, actor: Actor, dry_run: bool = False, today: d
     """Check every row and apply the good ones in file order (inside an app context). The file as a
     whole (columns, encoding) raises BadInput before anything changes."""
     today = today or date.today()
-    text = decode(raw)
-    if not text.strip():
-        raise BadInput("het bestand is leeg")
-    first_line = text.splitlines()[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in _next_record(reader, 1)]
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [h for h in header if h not in COLUMNS]
-    if missing or unknown or len(set(header)) != len(header):
-        raise BadInput("verkeerde kolommen: " + "; ".join(filter(None, [
-            f"ontbrekend: {', '.join(missing)}" if missing else "",
-            f"onbekend: {', '.join(_short(u) for u in unknown)}" if unknown else "",
-            "dubbele kolomnamen" if len(set(header)) != len(header) else "",
-        ])) + f" (verwacht: {delimiter.join(COLUMNS)}; de laatste twee mogen ontbreken)")
+    reader, header = open_table(raw, REQUIRED, COLUMNS, shown=COLUMNS, note="; de laatste twee mogen ontbreken")
     records = []
     while True:
         line = reader.line_num + 1  # a quoted field may span lines: the record's first physical line

@@ -136,8 +136,11 @@ def decode(raw: bytes) -> str:
         raise BadInput(f"het bestand is geen UTF-8 (byte {exc.start}): sla het op als 'CSV UTF-8'") from exc
 
 
-def parse_csv(raw: bytes, known_employers: set[str] | None = None) -> Parsed:
-    """Rows ready for Keycloak and every rejected row with its reason (per-row validation)."""
+def open_table(raw: bytes, required: tuple[str, ...], allowed: tuple[str, ...], shown: tuple[str, ...] | None = None,
+               note: str = "") -> tuple:
+    """(a csv reader past the header, the header) of a UTF-8 file with ',' or ';': the file as a whole
+    is refused (BadInput) when empty, not UTF-8, or a column is missing, unknown or doubled. Shared by
+    the HR import and the case import (scripts/case_import.py)."""
     text = decode(raw)
     if not text.strip():
         raise BadInput("het bestand is leeg")
@@ -145,14 +148,20 @@ def parse_csv(raw: bytes, known_employers: set[str] | None = None) -> Parsed:
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in _next_record(reader, 1)]
-    missing = [c for c in COLUMNS if c not in header]
-    unknown = [h for h in header if h not in COLUMNS + OPTIONAL_COLUMNS]
+    missing = [c for c in required if c not in header]
+    unknown = [h for h in header if h not in allowed]
     if missing or unknown or len(set(header)) != len(header):
         raise BadInput("verkeerde kolommen: " + "; ".join(filter(None, [
             f"ontbrekend: {', '.join(missing)}" if missing else "",
             f"onbekend: {', '.join(_short(u) for u in unknown)}" if unknown else "",
             "dubbele kolomnamen" if len(set(header)) != len(header) else "",
-        ])) + f" (verwacht: {delimiter.join(COLUMNS)})")
+        ])) + f" (verwacht: {delimiter.join(shown or required)}{note})")
+    return reader, header
+
+
+def parse_csv(raw: bytes, known_employers: set[str] | None = None) -> Parsed:
+    """Rows ready for Keycloak and every rejected row with its reason (per-row validation)."""
+    reader, header = open_table(raw, COLUMNS, COLUMNS + OPTIONAL_COLUMNS)
     parsed, seen, numbers = Parsed(optional_columns=tuple(c for c in OPTIONAL_COLUMNS if c in header)), {}, {}
     employers = {e.lower() for e in known_employers} if known_employers is not None else None
     while True:
