@@ -70,3 +70,32 @@ def test_manager_without_codes_sees_no_recovery_link_and_must_make_codes(page, p
     page.fill("#otp", manager.fresh_code())
     submit(page, "#kc-login")
     assert page.locator("#kc-recovery-codes-list").count(), "recovery codes are required for a manager"
+
+
+def test_manager_without_the_phone_resets_the_password_with_a_recovery_code(page, portal, manager, mail_sink, screenshot):
+    """Forgot password and lost the phone: the second factor asked before the new password is set
+    accepts a recovery code too (realm-export.json, "arbo reset 2FA")."""
+    from tests.browser.test_journey_forgot_password import request_reset, reset_link
+
+    enter_password(page, portal.url, manager)
+    set_up_totp(page, manager)
+    page.wait_for_url(f"{portal.url}/dashboard")
+    page.click("#logout")
+    page.wait_for_url(f"{portal.url}/")
+
+    request_reset(page, portal, manager.email)
+    page.goto(reset_link(mail_sink.wait_for(manager.email, "Wachtwoord wijzigen")))
+    assert page.locator("#otp").count()  # the app code is asked first; the phone is gone
+    screenshot("reset-asks-app-code")
+    submit(page, "#arbo-use-recovery-code")
+    prompt = page.inner_text("label[for=recoveryCodeInput]")
+    page.fill("#recoveryCodeInput", manager.recovery_codes[int(prompt.rsplit("#", 1)[1].strip()) - 1])
+    screenshot("reset-recovery-code")
+    submit(page, "#kc-login")
+    assert "Wachtwoord bijwerken" in page.inner_text("h1")
+    manager.password = "Nieuw-Wachtwoord-Herstel-2026!"
+    page.fill("#password-new", manager.password)
+    page.fill("#password-confirm", manager.password)
+    submit(page, "input[type=submit], button[type=submit]")
+    page.wait_for_url(f"{portal.url}/dashboard")
+    screenshot("signed-in-after-reset")

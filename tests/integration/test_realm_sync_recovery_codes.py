@@ -47,3 +47,29 @@ def test_sync_adds_recovery_codes_to_an_older_realm(keycloak, realm_factory, mas
     assert _steps(admin)[FORM] == "ALTERNATIVE"
     assert admin.get_required_action_by_alias(ACTION)["enabled"] is True
     assert kc.realm.sync_realm(master, desired) == ("unchanged", [])
+
+
+RESET_FLOW = "arbo reset 2FA"
+
+
+def test_the_forgot_password_flow_offers_recovery_codes_and_sync_adds_them_to_an_older_realm(keycloak, realm_factory, master):
+    """A user who lost the phone must be able to finish "Wachtwoord vergeten?": the second factor asked
+    before the new password accepts a recovery code too - in a new realm, and after `provision realm`
+    in a realm imported before the form was added to the reset flow."""
+    desired = realm_factory()
+    admin = kc.client.master_admin(keycloak, realm=desired["realm"])
+    assert _steps(admin, RESET_FLOW)[FORM] == "ALTERNATIVE"
+    form = next(e for e in admin.get_authentication_flow_executions(RESET_FLOW) if e.get("providerId") == FORM)
+    admin.delete_authentication_flow_execution(form["id"])
+    assert FORM not in _steps(admin, RESET_FLOW)
+
+    outcome, changes = kc.realm.sync_realm(master, desired, dry_run=True)
+    assert outcome == "would update"
+    assert [key for key, _, _ in changes] == [f"flowStep.{RESET_FLOW}.{FORM}"]
+    assert FORM not in _steps(admin, RESET_FLOW)
+
+    assert kc.realm.sync_realm(master, desired)[0] == "updated"
+    steps = _steps(admin, RESET_FLOW)
+    assert steps[FORM] == "ALTERNATIVE" and list(steps)[-1] == FORM  # added last, after app, SMS and enrolment
+    assert _steps(admin)[FORM] == "ALTERNATIVE"  # the sign-in flow's own form untouched
+    assert kc.realm.sync_realm(master, desired) == ("unchanged", [])
