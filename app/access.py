@@ -135,7 +135,9 @@ def employer_for_org(organization_id: str | None) -> Employer | None:
     # asked several times per page (access checks, the employer switcher in base.html): once per request
     memo = g.setdefault("_employer_for_org", {}) if has_request_context() else {}
     if organization_id not in memo:
-        memo[organization_id] = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == organization_id))
+        # an archived employer (removed by the arbodienst) is nobody's any more: its overview is gone
+        memo[organization_id] = db.session.scalar(db.select(Employer).where(Employer.keycloak_org_id == organization_id,
+                                                                            Employer.archived_at.is_(None)))
     return memo[organization_id]
 
 
@@ -152,7 +154,8 @@ def served_employer_ids(viewer: Viewer) -> list[str]:
     """The employers this physician/staff member is assigned to."""
     if not viewer.is_professional:
         return []
-    query = db.select(ProfessionalAssignment.employer_id).where(ProfessionalAssignment.keycloak_user_id == viewer.sub)
+    query = (db.select(ProfessionalAssignment.employer_id).join(Employer, Employer.id == ProfessionalAssignment.employer_id)
+             .where(ProfessionalAssignment.keycloak_user_id == viewer.sub, Employer.archived_at.is_(None)))
     return list(db.session.scalars(query))
 
 
@@ -161,7 +164,9 @@ DOSSIER_LOAD = (joinedload(Employee.employer), joinedload(Employee.cases), selec
 
 
 def own_employee(viewer: Viewer, *options) -> Employee | None:
-    query = db.select(Employee).where(Employee.keycloak_user_id == viewer.sub).options(*options)
+    """The viewer's own dossier; none at an archived employer (kept for the retention time, not shown)."""
+    query = (db.select(Employee).join(Employee.employer).where(Employee.keycloak_user_id == viewer.sub,
+                                                               Employer.archived_at.is_(None)).options(*options))
     return db.session.scalars(query).unique().first()
 
 
@@ -169,7 +174,7 @@ def relation_to(viewer: Viewer, employee: Employee) -> str | None:
     """How the viewer relates to this employee's data; None means: no access at all."""
     if employee.employer_id in served_employer_ids(viewer):
         return PROFESSIONAL
-    if employee.keycloak_user_id and employee.keycloak_user_id == viewer.sub:
+    if employee.keycloak_user_id and employee.keycloak_user_id == viewer.sub and employee.employer.archived_at is None:
         return SELF
     if employee.employer_id in managed_employer_ids(viewer):
         return MANAGER
@@ -207,7 +212,7 @@ def _uuid_or_404(value: str) -> str:
 
 def employee_or_404(viewer: Viewer, employee_id: str, allowed: tuple[str, ...] = (PROFESSIONAL, SELF), options=()):
     """The employee and the viewer's relation, or 404 (the same 404 whether it exists or not)."""
-    employee = db.session.get(Employee, _uuid_or_404(employee_id), options=options)
+    employee = db.session.get(Employee, _uuid_or_404(employee_id), options=options or (joinedload(Employee.employer),))
     relation = relation_to(viewer, employee) if employee else None
     if relation not in allowed:
         abort(404)
@@ -215,8 +220,9 @@ def employee_or_404(viewer: Viewer, employee_id: str, allowed: tuple[str, ...] =
 
 
 def case_or_404(viewer: Viewer, case_id: str):
-    # the case and its employee in one statement (the relation check and the page both need the employee)
-    case = db.session.get(AbsenceCase, _uuid_or_404(case_id), options=(joinedload(AbsenceCase.employee),))
+    # the case, its employee and employer in one statement (the relation check and the page need them)
+    case = db.session.get(AbsenceCase, _uuid_or_404(case_id),
+                          options=(joinedload(AbsenceCase.employee).joinedload(Employee.employer),))
     relation = relation_to(viewer, case.employee) if case else None
     if relation is None:
         abort(404)
@@ -234,7 +240,8 @@ def document_audiences(viewer: Viewer, relation: str) -> frozenset[str]:
 
 
 def document_or_404(viewer: Viewer, document_id: str):
-    document = db.session.get(Document, _uuid_or_404(document_id))
+    document = db.session.get(Document, _uuid_or_404(document_id),
+                              options=(joinedload(Document.employee).joinedload(Employee.employer),))
     relation = relation_to(viewer, document.employee) if document else None
     if relation is None or document.audience not in document_audiences(viewer, relation):
         abort(404)

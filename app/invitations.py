@@ -27,7 +27,7 @@ bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 FORBIDDEN_IN_NAMES = re.compile(r"[<>&\"$%!#?§;*~/\\|^=\[\]{}()\x00-\x1F\x7F]")
 
 
-def _no_forbidden_characters(form, field):
+def no_forbidden_characters(form, field):
     if FORBIDDEN_IN_NAMES.search(field.data or ""):
         raise ValidationError("Gebruik geen tekens als < > & \" in een naam.")
 
@@ -39,8 +39,8 @@ def _valid_email(form, field):
 
 class InviteForm(FlaskForm):
     email = StringField("E-mailadres", validators=[DataRequired("Vul een e-mailadres in."), Length(max=254), _valid_email])
-    first_name = StringField("Voornaam", validators=[DataRequired("Vul een voornaam in."), Length(max=100), _no_forbidden_characters])
-    last_name = StringField("Achternaam", validators=[DataRequired("Vul een achternaam in."), Length(max=100), _no_forbidden_characters])
+    first_name = StringField("Voornaam", validators=[DataRequired("Vul een voornaam in."), Length(max=100), no_forbidden_characters])
+    last_name = StringField("Achternaam", validators=[DataRequired("Vul een achternaam in."), Length(max=100), no_forbidden_characters])
     # shown only after the portal found an existing account for the address: adding it is explicit
     existing_account = BooleanField("Ja, nodig dit bestaande account uit voor deze werkgever")
 
@@ -66,14 +66,14 @@ def _own_employer() -> tuple[str, str]:
 
 @bp.errorhandler(kc.errors.InvalidId)
 @bp.errorhandler(kc.errors.NotFound)
-def _invalid_id(error):
+def invalid_id(error):
     # an id that is not a Keycloak id (nothing was sent) or one Keycloak does not know: the app's own 404 page
     return render_template("errors/error.html", status=404), 404
 
 
 @bp.errorhandler(kc.errors.KeycloakUnreachable)
 @bp.errorhandler(kc.errors.KeycloakRefused)
-def _keycloak_failed(error):
+def keycloak_failed(error):
     return _unavailable()
 
 

@@ -2,11 +2,15 @@
 
 app.access gives a professional every dossier of the employers assigned here, medical fields
 included, so an assignment is only ever added explicitly (`provision invite --role physician
---employer ...`), one employer at a time, by the portal's own employer id. Run in an app context."""
+--employer ...` or the staff page's invitation form), one employer at a time, by the portal's own
+employer id. Run in an app context."""
 
 from __future__ import annotations
 
+from keycloak import KeycloakAdmin
+
 from app.extensions import db
+from app.keycloak import professionals as kc_professionals
 from app.keycloak.ids import checked_id
 from app.models import Employer, ProfessionalAssignment
 
@@ -29,3 +33,15 @@ def served(keycloak_user_id: str) -> list[Employer]:
              .where(ProfessionalAssignment.keycloak_user_id == checked_id(keycloak_user_id, "user id"))
              .order_by(Employer.name))
     return list(db.session.scalars(query))
+
+
+def invite(admin: KeycloakAdmin, *, email: str, first_name: str, last_name: str, role: str, employers: list[Employer],
+           existing_account: bool = False, client_id: str | None = None,
+           redirect_uri: str | None = None) -> tuple[str, str, list[Employer]]:
+    """A company doctor or staff member, for the CLI (`provision invite --role physician|staff`) and the
+    staff page alike: the account with its realm role and the invitation e-mail (ensure_professional),
+    then the employers they serve. (user id, what happened in Keycloak, the employers newly assigned)."""
+    user_id, outcome = kc_professionals.ensure_professional(
+        admin, email=email, first_name=first_name, last_name=last_name, role=role,
+        existing_account=existing_account, client_id=client_id, redirect_uri=redirect_uri)
+    return user_id, outcome, assign(user_id, employers)

@@ -152,21 +152,17 @@ def cmd_employer_create(args) -> int:
     too_long = validation.length_problems({"--domain": args.domain})
     if too_long:
         raise Usage("; ".join(too_long))
-    if not rows.re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}", args.domain.lower()):
+    if not employer_records.DOMAIN.fullmatch(args.domain.lower()):
         raise Usage(f"ongeldig domein {args.domain!r} (bijvoorbeeld ek88.nl)")
     if rows.check_name(args.name, "naam"):
         raise Usage(rows.check_name(args.name, "naam"))
     admin = _admin(args)
-    existing = kc.errors.guarded(kc.organizations.find_organization, admin, args.name)
-    organization_id = kc.errors.guarded(kc.organizations.ensure_organization, admin, args.name, args.domain.lower())
-    # the portal's employer record, bound to the organization id (re-running binds a record made before)
-    alias = (existing or {}).get("alias") or kc.organizations.alias(args.name)
-    with portal_records():
-        portal, _changes = employer_records.sync_employer(organization_id, args.name, alias)
+    with portal_records():  # the organization and the portal's record bound to its id (the staff page's path too)
+        organization_id, created, portal = employer_records.create_employer(admin, args.name, args.domain)
     if args.json:
-        _print_json({"id": organization_id, "name": args.name, "created": existing is None, "portal": portal})
+        _print_json({"id": organization_id, "name": args.name, "created": created, "portal": portal})
     else:
-        console.print(f"Werkgever {escape(args.name)}: {'bestond al' if existing else 'aangemaakt'} ({organization_id}); "
+        console.print(f"Werkgever {escape(args.name)}: {'aangemaakt' if created else 'bestond al'} ({organization_id}); "
                       f"portaal: {_PORTAL_OUTCOME[portal]}.")
     return EXIT_OK
 
@@ -181,12 +177,11 @@ def cmd_employer_rename(args) -> int:
     admin = _admin(args)
     employer = _employer(admin, args.name)
     try:
-        renamed = kc_employers.rename_organization(admin, employer["id"], args.new_name)
+        with portal_records():  # the same record, found by the organization id: every binding stays
+            renamed = employer_records.rename_employer(admin, employer, args.new_name)
     except kc_employers.EmployerExists as exc:
         errors.print(f"fout: {escape(str(exc))}")
         return EXIT_CONFLICT
-    with portal_records():  # the same record, found by the organization id: every binding stays
-        employer_records.sync_employer(employer["id"], args.new_name, employer.get("alias") or None)
     if renamed:
         console.print(f"Werkgever {escape(employer['name'])} heet nu {escape(args.new_name)} ({employer['id']}); "
                       "rollen, medewerkers en dossiers blijven gekoppeld.")
@@ -249,12 +244,11 @@ def _invite_professional(args, email: str) -> int:
     admin = _admin(args)
     organizations = [_employer(admin, name) for name in args.employer]  # every name checked before any change
     client_id, redirect_uri = _portal_client(admin)
-    user_id, outcome = kc_professionals.ensure_professional(
-        admin, email=email, first_name=args.first_name.strip(), last_name=args.last_name.strip(), role=args.role,
-        existing_account=args.existing_account, client_id=client_id, redirect_uri=redirect_uri)
-    with portal_records():
+    with portal_records():  # the staff page's invitation form takes the same path (professional_records.invite)
         employers = [_portal_employer(organization, dry_run=False) for organization in organizations]
-        added = professional_records.assign(user_id, employers)
+        user_id, outcome, added = professional_records.invite(
+            admin, email=email, first_name=args.first_name.strip(), last_name=args.last_name.strip(), role=args.role,
+            employers=employers, existing_account=args.existing_account, client_id=client_id, redirect_uri=redirect_uri)
         serves = [e.name for e in professional_records.served(user_id)]
     role = _ROLE_NAMES[args.role]
     if outcome == "invited":
@@ -395,9 +389,8 @@ def cmd_employer_delete(args) -> int:
     if not args.yes and not _confirmed(what):
         errors.print(f"{escape(what)}\nNiets gewijzigd: bevestig met --yes.")
         return EXIT_BAD_INPUT
-    with portal_records():  # archived first: a failure below leaves an archived record, never a lost one
-        employer_records.archive_employer(employer["id"])
-    kc.organizations.delete_employer(admin, employer["id"])
+    with portal_records():  # archived first, then the organization (the staff page's path too)
+        employer_records.remove_employer(admin, employer["id"])
     console.print(f"Werkgever {escape(employer['name'])} ({employer['id']}) en zijn rollen verwijderd; "
                   f"{dossiers} dossier(s) gearchiveerd, {employer_records.RETENTION_YEARS} jaar bewaard.")
     return EXIT_OK

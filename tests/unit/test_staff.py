@@ -110,3 +110,47 @@ def test_bind_employer_binds_an_alias_only_employer_by_organization_id(app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.get(Employer, "e-old").keycloak_org_id == "bbbbbbbb-0000-4000-8000-00000000000b"
+
+
+def test_employer_pages_are_for_staff_only(app, client, world):
+    from tests.portal_fixtures import ORG
+
+    for sub in ("physician-a", "employee-a1", "manager-a", "superuser-a", "nobody"):
+        sign_in(client, app, sub)
+        for path in ("/staff/employers/new", f"/staff/employers/{ORG['b']}/rename", f"/staff/employers/{ORG['b']}/archive"):
+            assert client.get(path).status_code == 404, (sub, path)
+    sign_in(client, app, "staff-b")
+    assert client.get("/staff/employers/new").status_code == 200
+    assert client.get(f"/staff/employers/{ORG['a']}/archive").status_code == 404  # not an employer staff-b serves
+    assert client.get("/staff/employers/not-an-id/archive").status_code == 404
+
+
+def test_archive_confirmation_counts_what_is_kept(app, client, world):
+    from tests.portal_fixtures import ORG
+
+    sign_in(client, app, "staff-b")
+    html = client.get(f"/staff/employers/{ORG['b']}/archive").get_data(as_text=True)
+    assert "1 dossier, 1 verzuimmelding en 1 document worden gearchiveerd en 20 jaar bewaard" in html
+
+
+def test_an_archived_employer_is_gone_from_every_overview_and_its_pages_answer_404(app, client, world):
+    """After `employer delete` or the staff page: the record stays (archived), nobody sees it any more."""
+    from app.models import Employer, utcnow
+    from tests.portal_fixtures import ORG
+
+    with app.app_context():
+        db.session.get(Employer, world.employer_a).archived_at = utcnow()
+        db.session.commit()
+    sign_in(client, app, "physician-a")
+    assert "Werkgever A" not in client.get("/staff").get_data(as_text=True)
+    sign_in(client, app, "manager-a", acting_for=ORG["a"])
+    assert "Anna A1" not in client.get("/dashboard").get_data(as_text=True)
+    for sub in ("physician-a", "manager-a", "employee-a1"):
+        sign_in(client, app, sub)
+        for path in (f"/dossier/{world.a1}", f"/cases/{world.case_a1}", f"/documents/{world.a1_employer}"):
+            assert client.get(path).status_code == 404, (sub, path)
+    sign_in(client, app, "employee-a1")
+    own = client.get("/dossier").get_data(as_text=True)
+    assert "Uitnodiging A1" not in own and "Halve dagen administratief werk" not in own
+    sign_in(client, app, "staff-b")  # another employer is untouched
+    assert client.get(f"/dossier/{world.b1}").status_code == 200
