@@ -75,3 +75,13 @@
 <#function hasAction name>
     <#return requiredActions?? && requiredActions?seq_contains(name)>
 </#function>
+
+<#-- The welcome mail's wording per audience: "Professional" for the arbodienst's own people (company
+     doctor, casemanager), who belong to no employer in Keycloak (app/keycloak/professionals.py); ""
+     for employees and employers' people, who are members of their employer's organization. -->
+<#function audience>
+    <#if user?? && !(user.organizations?has_content)>
+        <#return "Professional">
+    </#if>
+    <#return "">
+</#function>

@@ -8,11 +8,11 @@
 </#outputformat>
 <@layout.emailLayout>
     <#if arbo.hasAction("UPDATE_PASSWORD")>
-        <@layout.paragraph>${msg("arboWelcomeIntro", arbo.brandName())}</@layout.paragraph>
+        <@layout.paragraph>${msg("arboWelcomeIntro" + arbo.audience(), arbo.brandName())}</@layout.paragraph>
         <@layout.heading msg("arboWelcomeStepsHeading")/>
         <ol style="margin:0 0 12px 0;padding-left:20px;">
             <li style="margin-bottom:6px;">${msg("arboWelcomeStepPassword")}</li>
-            <li style="margin-bottom:6px;">${msg("arboWelcomeStepCode")}</li>
+            <li style="margin-bottom:6px;">${msg("arboWelcomeStepCode" + arbo.audience())}</li>
         </ol>
         <@layout.button href=link label=msg("arboWelcomeLink")/>
     <#else>

@@ -4,11 +4,11 @@
 <#assign requiredActionsText><#if requiredActions??><#list requiredActions as action>${msg("requiredAction.${action}")}<#sep>, </#sep></#list></#if></#assign>
 <@layout.emailLayout>
 <#if arbo.hasAction("UPDATE_PASSWORD")>
-${msg("arboWelcomeIntro", arbo.brandName())}
+${msg("arboWelcomeIntro" + arbo.audience(), arbo.brandName())}
 
 ${msg("arboWelcomeStepsHeading")}
 1. ${msg("arboWelcomeStepPassword")}
-2. ${msg("arboWelcomeStepCode")}
+2. ${msg("arboWelcomeStepCode" + arbo.audience())}
 
 ${msg("arboWelcomeLink")}:
 ${link}
