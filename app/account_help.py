@@ -166,8 +166,32 @@ def index():
     for organization_id, name in sorted(organizations.items(), key=lambda item: item[1]):
         members = [m for m in kc.organizations.organization_members(admin, organization_id) if m.get("id") != viewer.sub]
         members.sort(key=lambda m: (m.get("lastName") or "", m.get("firstName") or "", m.get("email") or ""))
-        employers.append({"name": name, "members": members})
-    return render_template("account_help/index.html", employers=employers)
+        # invited, no account yet (pending or expired): not a member, so helped by resending the invitation
+        invited = sorted(kc.invitations.list_invitations(admin, organization_id), key=lambda i: i["email"])
+        employers.append({"name": name, "organization_id": organization_id, "members": members, "invited": invited})
+    return render_template("account_help/index.html", employers=employers, action_form=ActionForm())
+
+
+@bp.post("/employers/<organization_id>/invitations/<invitation_id>/resend")
+@login_required
+def resend_invitation(organization_id: str, invitation_id: str):
+    """A new invitation e-mail (new 3-day link, the invited role kept) for someone of an employer the
+    viewer helps; another employer's invitation id is not found under this one (404)."""
+    viewer = access.current_viewer()
+    if not is_id(organization_id) or organization_id.lower() not in helped_organizations(viewer):
+        abort(404)
+    organization_id = organization_id.lower()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        kc.invitations.resend_invitation(_admin(), organization_id, invitation_id)
+    except kc.errors.MailNotSent:
+        flash(_("De e-mail kon niet worden verstuurd. Probeer het later opnieuw."), "error")
+        return redirect(url_for("account_help.index"))
+    security_log.event("account-help.invitation-resent", actor=viewer.sub, employer=organization_id,
+                       target=invitation_id)
+    flash(_("De uitnodiging is opnieuw verstuurd (de nieuwe link is 3 dagen geldig)."))
+    return redirect(url_for("account_help.index"))
 
 
 @bp.get("/<user_id>")
