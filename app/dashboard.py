@@ -59,6 +59,8 @@ def index():
     context = {"user": g.user, "viewer": viewer, "has_dossier": access.own_employee(viewer) is not None,
                "invite_endpoint": "invitations.index" if viewer.may_invite and _has_endpoint("invitations.index")
                else None}
+    if viewer.is_professional:  # the employee lists of the employers they serve
+        context["served_employers"] = _served_employers(viewer)
     employer = _selected_employer(viewer)
     if employer is not None:
         context |= _overview(employer, viewer)
@@ -100,6 +102,14 @@ def export():
 
 def _has_endpoint(name: str) -> bool:
     return name in current_app.view_functions
+
+
+def _served_employers(viewer: access.Viewer) -> list[Employer]:
+    ids = access.served_employer_ids(viewer)
+    if not ids:
+        return []
+    return list(db.session.scalars(db.select(Employer).where(Employer.id.in_(ids), Employer.keycloak_org_id.is_not(None))
+                                   .order_by(Employer.name)))
 
 
 def _selected_employer(viewer: access.Viewer) -> Employer | None:
