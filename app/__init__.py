@@ -55,14 +55,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     portal_admin.init_app(app)  # the portal's own admin client, never the provisioner's
 
-    from app import (account_help, auth, cases, dashboard, documents, dossier, health, i18n, invitations, migrate,
-                     security, staff, user_settings)
+    from app import (account_help, auth, cases, dashboard, documents, dossier, employees, health, i18n, invitations,
+                     migrate, security, staff, user_settings)
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(invitations.bp)
     app.register_blueprint(dossier.bp)
+    app.register_blueprint(employees.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(staff.bp)

@@ -20,6 +20,7 @@ from app.models import AbsenceCase, AccessLog, Employee, Employer
 
 DOSSIER, CASE, DOCUMENT_PAGE, DOCUMENT_FILE = "dossier", "case", "document", "document-file"
 DASHBOARD, DASHBOARD_EXPORT = "dashboard", "dashboard-export"
+EMPLOYEE_LIST = "employee-list"
 EMPLOYER_WIDE = (DASHBOARD, DASHBOARD_EXPORT)
 
 
@@ -39,6 +40,13 @@ def record_overview(viewer: Viewer, employer: Employer, action: str = DASHBOARD)
     audit_chain.append(actor_sub=viewer.sub, actor_name=viewer.name, actor_role=viewer.role_for(MANAGER),
                        employee_id=None, employer_id=employer.id, action=action, object_id=employer.id,
                        ip=_client_address())
+
+
+def record_list(viewer: Viewer, relation: str, employees, action: str = EMPLOYEE_LIST) -> None:
+    """A list of employees read (app.employees): one row per employee shown, whose data it is, with
+    their employer as the object; each employee sees it in their own access log."""
+    for employee in employees:
+        record(viewer, relation, employee, action, employee.employer_id)
 
 
 def entries_for(employee: Employee, limit: int = 200) -> list[AccessLog]:

@@ -32,11 +32,19 @@ EXPORT_COLUMNS = ("employee_name", "first_sick_day", "expected_recovery", "recov
                   "days_absent", "work_possible")
 
 
+def landing_endpoint(viewer: access.Viewer) -> str:
+    """Where a signed-in user lands: an employee and nothing else on their own dossier; anyone who
+    manages an employer or works for the arbodienst (also as an employee) on the overview."""
+    if "employee" in viewer.roles and not viewer.is_professional and not access.employer_choices(viewer):
+        return "dossier.mine"
+    return "dashboard.index"
+
+
 @bp.route("/")
 def home():
-    """Landing page: the dashboard for signed-in users, a sign-in invitation otherwise."""
+    """Landing page: the dossier or the overview for signed-in users, a sign-in invitation otherwise."""
     if g.user:
-        return redirect(url_for("dashboard.index"))
+        return redirect(url_for(landing_endpoint(access.current_viewer())))
     return render_template("dashboard/welcome.html")
 
 
@@ -45,9 +53,14 @@ def home():
 def index():
     """Who is signed in, what they can do, and for managers the absence overview of their employer."""
     viewer = access.current_viewer()
+    if landing_endpoint(viewer) != "dashboard.index":
+        # an employee has nothing here but a link to their dossier (issue 12: they land on it)
+        return redirect(url_for(landing_endpoint(viewer)))
     context = {"user": g.user, "viewer": viewer, "has_dossier": access.own_employee(viewer) is not None,
                "invite_endpoint": "invitations.index" if viewer.may_invite and _has_endpoint("invitations.index")
                else None}
+    if viewer.is_professional:  # the employee lists of the employers they serve
+        context["served_employers"] = _served_employers(viewer)
     employer = _selected_employer(viewer)
     if employer is not None:
         context |= _overview(employer, viewer)
@@ -89,6 +102,14 @@ def export():
 
 def _has_endpoint(name: str) -> bool:
     return name in current_app.view_functions
+
+
+def _served_employers(viewer: access.Viewer) -> list[Employer]:
+    ids = access.served_employer_ids(viewer)
+    if not ids:
+        return []
+    return list(db.session.scalars(db.select(Employer).where(Employer.id.in_(ids), Employer.keycloak_org_id.is_not(None))
+                                   .order_by(Employer.name)))
 
 
 def _selected_employer(viewer: access.Viewer) -> Employer | None:

@@ -55,6 +55,9 @@ class Employee(db.Model):
 
     __tablename__ = "employee"
     __table_args__ = (Index("ix_employee_employer_name", "employer_id", "name"),  # migration 0004: list by name
+                      # migration 0008: the employee list sorted by department or start date
+                      Index("ix_employee_employer_department", "employer_id", "department", "name"),
+                      Index("ix_employee_employer_start_date", "employer_id", "start_date", "name"),
                       # migration 0006: the HR system's own key, within one employer
                       UniqueConstraint("employer_id", "personnel_number", name="uq_employee_employer_personnel_number"))
 

@@ -85,14 +85,14 @@ def feedback(page) -> str:
 
 
 def enrol_sms(page, portal, employee: Employee, mail_sink) -> None:
-    """First login: choose SMS, confirm the dossier number with the code; ends on the dashboard."""
+    """First login: choose SMS, confirm the dossier number with the code; ends on their dossier (employees land there)."""
     enter_password(page, portal.url, employee)
     page.check("#method-sms")
     submit(page, "#kc-arbo-choose-submit")
     before = len(mail_sink.sms_to(employee.mobile))
     submit(page, "#kc-arbo-sms-send")
     enter_sms_code(page, wait_for_sms(mail_sink, employee.mobile, before + 1))
-    page.wait_for_url(f"{portal.url}/dashboard")
+    page.wait_for_url(f"{portal.url}/dossier")
 
 
 def sign_out(page, portal) -> None:

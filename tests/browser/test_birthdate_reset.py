@@ -61,7 +61,7 @@ def test_right_birth_date_sends_one_link_that_asks_the_second_factor_then_a_new_
     page.fill("#password-new", employee.password)
     page.fill("#password-confirm", employee.password)
     submit(page, "input[type=submit], button[type=submit]")
-    page.wait_for_url(f"{portal.url}/dashboard")
+    page.wait_for_url(f"{portal.url}/dossier")
     sign_out(page, portal)
 
     enter_password(page, portal.url, employee)  # the new password works, and 2FA is still asked
@@ -128,7 +128,7 @@ def test_wrong_birth_dates_beyond_the_reset_limit_refuse_the_reset_but_never_loc
     enter_password(page, portal.url, employee)
     submit(page, "#kc-arbo-sms-send")
     enter_sms_code(page, wait_for_sms(mail_sink, employee.mobile, sms_before + 1))
-    page.wait_for_url(f"{portal.url}/dashboard")
+    page.wait_for_url(f"{portal.url}/dossier")
 
 
 def test_the_reset_limit_is_per_account(browser, portal, mail_sink):

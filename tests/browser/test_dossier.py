@@ -16,9 +16,7 @@ IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/60
 def test_employee_reads_dossier_and_downloads_a_document(page, portal, real_world):
     world, accounts = real_world
     sign_in_browser(page, portal.url, accounts["employee-a1"])
-    page.wait_for_url(f"{portal.url}/dashboard")
-    with page.expect_navigation():
-        page.click("#nav-dossier")
+    page.wait_for_url(f"{portal.url}/dossier")  # an employee lands on their own dossier (issue 12)
     assert page.inner_text("#employee-name") == "Anna A1"
     assert page.inner_text("#employee-birth-date") == "14 maart 1985"
     assert "Halve dagen administratief werk" in page.inner_text("#dossier-cases")
@@ -42,7 +40,7 @@ def test_phone_cannot_open_documents(browser, portal, real_world):
     page.set_default_timeout(15000)
     try:
         sign_in_browser(page, portal.url, accounts["employee-a1"])
-        page.wait_for_url(f"{portal.url}/dashboard")
+        page.wait_for_url(f"{portal.url}/dossier")
         page.goto(f"{portal.url}/documents/{world.a1_employee}")
         assert page.locator("#mobile-blocked").is_visible()
         assert "computer of laptop" in page.inner_text("#mobile-blocked")
@@ -59,7 +57,7 @@ def test_new_document_email_links_through_sign_in_to_the_document(browser, page,
     world, accounts = real_world
     employee = accounts["employee-a1"]
     sign_in_browser(page, portal.url, employee)  # the employee has signed in before (2FA set up)
-    page.wait_for_url(f"{portal.url}/dashboard")
+    page.wait_for_url(f"{portal.url}/dossier")
 
     pdf = tmp_path / "uitnodiging.pdf"
     from scripts.demo_data import tiny_pdf

@@ -1,6 +1,6 @@
 """README "Eerste werkgever aansluiten", step by step, without demo data (issue 12): employer create
 -> HR import -> invite the manager -> the manager's first sign-in (registration, authenticator app)
--> the absence overview of that employer counts the imported employees."""
+-> the absence overview of that employer counts and lists the imported employees by name."""
 
 from __future__ import annotations
 
@@ -51,3 +51,16 @@ def test_new_employer_import_and_the_new_managers_first_sign_in(page, portal, ma
     assert "Bakkerij De Boer" in text
     assert page.inner_text("#stat-absent").strip() == "0"
     assert "nu afwezig (van 2)" in text  # the two imported employees
+
+    with page.expect_navigation():
+        page.click("#link-employees")  # the overview's list of the employer's people
+    screenshot("employees")
+    rows = page.inner_text("#employees")
+    assert "Anna de Vries" in rows and "Bram Jansen" in rows
+    assert "P-001" in rows and "Winkel" in rows and "1 januari 2020" in rows
+    assert page.inner_text("#employee-count").strip() == "2 werknemers"
+    page.fill("#employee-q", "P-002")
+    with page.expect_navigation():
+        page.click("#employee-filter-submit")
+    rows = page.inner_text("#employees")
+    assert "Bram Jansen" in rows and "Anna de Vries" not in rows

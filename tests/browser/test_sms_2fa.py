@@ -31,8 +31,8 @@ def test_first_login_choose_sms_code_from_the_dossier_number(page, portal, mail_
     assert len(texts) == 1
     enter_sms_code(page, wait_for_sms(mail_sink, employee.mobile, 1))
 
-    page.wait_for_url(f"{portal.url}/dashboard")
-    assert employee.email in page.inner_text("#signed-in-as")
+    page.wait_for_url(f"{portal.url}/dossier")
+    assert page.inner_text(".who") == "Eva de Vries"  # signed in as the new employee
     assert second_factor_types(portal, employee) == ["arbo-sms"]
 
 
@@ -51,7 +51,7 @@ def test_next_sign_in_refuses_a_wrong_sms_code_and_accepts_the_right_one(page, p
     assert not page.url.startswith(portal.url)
 
     enter_sms_code(page, code)
-    page.wait_for_url(f"{portal.url}/dashboard")
+    page.wait_for_url(f"{portal.url}/dossier")
 
 
 def test_three_wrong_sms_codes_void_the_code(page, portal, mail_sink):
@@ -70,7 +70,7 @@ def test_three_wrong_sms_codes_void_the_code(page, portal, mail_sink):
 
     submit(page, "#kc-arbo-sms-send")
     enter_sms_code(page, wait_for_sms(mail_sink, employee.mobile, 3))
-    page.wait_for_url(f"{portal.url}/dashboard")
+    page.wait_for_url(f"{portal.url}/dossier")
 
 
 def test_an_expired_sms_code_is_refused(page, portal, mail_sink):
@@ -98,7 +98,7 @@ def test_a_malformed_sms_limit_in_the_realm_falls_back_to_the_defaults(page, por
     enter_password(page, portal.url, employee)
     submit(page, "#kc-arbo-sms-send")
     enter_sms_code(page, wait_for_sms(mail_sink, employee.mobile, 2))
-    page.wait_for_url(f"{portal.url}/dashboard")
+    page.wait_for_url(f"{portal.url}/dossier")
 
 
 def test_resend_limit_disables_the_button_and_sends_nothing_more(page, portal, mail_sink):
@@ -124,7 +124,7 @@ def test_resend_limit_disables_the_button_and_sends_nothing_more(page, portal, m
 
     # the last code still signs in
     enter_sms_code(page, wait_for_sms(mail_sink, employee.mobile, enrolment_texts + 3))
-    page.wait_for_url(f"{portal.url}/dashboard")
+    page.wait_for_url(f"{portal.url}/dossier")
 
 
 def test_the_hourly_sms_cap_per_user_holds_across_sign_in_attempts(browser, portal, mail_sink):
@@ -165,7 +165,7 @@ def test_the_hourly_sms_cap_per_user_holds_across_sign_in_attempts(browser, port
     enter_password(page, portal.url, colleague)
     submit(page, "#kc-arbo-sms-send")
     enter_sms_code(page, wait_for_sms(mail_sink, colleague.mobile, 2))
-    page.wait_for_url(f"{portal.url}/dashboard")
+    page.wait_for_url(f"{portal.url}/dossier")
     page.context.close()
 
 
@@ -195,7 +195,7 @@ def test_switch_from_sms_to_app_and_back(page, portal, mail_sink):
     assert page.locator("#kc-totp-settings-form").count(), "choosing the app opens Keycloak's TOTP setup"
     set_up_totp(page, employee)
     page.wait_for_url(f"{portal.url}/**")
-    assert "/auth/" not in page.url and page.locator("#signed-in-as").count(), page.url
+    assert "/auth/" not in page.url and page.locator("#logout").count(), page.url
     assert second_factor_types(portal, employee) == ["otp"], "the SMS credential is gone"
 
     # a sign-in elsewhere now asks for the app's code and offers no SMS (checked in a second browser,
@@ -216,7 +216,7 @@ def test_switch_from_sms_to_app_and_back(page, portal, mail_sink):
     submit(page, "#kc-arbo-sms-send")
     enter_sms_code(page, wait_for_sms(mail_sink, employee.mobile, sms_before + 1))
     page.wait_for_url(f"{portal.url}/**")
-    assert "/auth/" not in page.url and page.locator("#signed-in-as").count(), page.url
+    assert "/auth/" not in page.url and page.locator("#logout").count(), page.url
     assert second_factor_types(portal, employee) == ["arbo-sms"], "the app credential is gone"
 
     sign_out(page, portal)
@@ -228,4 +228,4 @@ def test_switch_from_sms_to_app_and_back(page, portal, mail_sink):
     enter_sms_code(page, app_code if app_code != code else wrong_code(code))  # the old app's code
     assert "De code is niet juist" in feedback(page)
     enter_sms_code(page, code)
-    page.wait_for_url(f"{portal.url}/dashboard")
+    page.wait_for_url(f"{portal.url}/dossier")

@@ -143,7 +143,8 @@ def assert_signed_in(http: requests.Session, cluster: Cluster, times: int = 4) -
     for _ in range(times):
         time.sleep(1.1)  # past SESSION_REFRESH_SECONDS: each request asks Keycloak again
         # a page only a signed-in user gets: anyone else is sent to sign in (302)
-        response = http.get(f"{cluster.portal_url}/dashboard", timeout=30, allow_redirects=False)
+        # (the own dossier: these users are employees, whom /dashboard sends on to it)
+        response = http.get(f"{cluster.portal_url}/dossier", timeout=30, allow_redirects=False)
         assert response.status_code == 200, f"signed out: {response.status_code} {response.headers.get('Location')}"
 
 

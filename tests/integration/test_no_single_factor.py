@@ -249,19 +249,19 @@ def test_the_account_console_cannot_delete_a_second_factor(page, portal, screens
 def test_a_full_sign_in_still_works_for_all_three(page, portal, mail_sink):
     newcomer = password_only_user(portal)  # signs in, then must choose a second factor first
     enrol_sms(page, portal, newcomer, mail_sink)
-    assert page.url == f"{portal.url}/dashboard"
+    assert page.url == f"{portal.url}/dossier"
     page.context.clear_cookies()
 
     app_user = totp_user(portal)
     login(page, portal.url, app_user)
-    page.wait_for_url(f"{portal.url}/dashboard")
+    page.wait_for_url(f"{portal.url}/dossier")
     page.context.clear_cookies()
 
     texter = sms_user(portal)
     enter_password(page, portal.url, texter)
     submit(page, "#kc-arbo-sms-send")
     enter_sms_code(page, wait_for_sms(mail_sink, texter.mobile, 1))
-    page.wait_for_url(f"{portal.url}/dashboard")
+    page.wait_for_url(f"{portal.url}/dossier")
 
 
 @pytest.mark.browser
@@ -270,7 +270,7 @@ def test_setting_up_the_app_again_asks_for_a_full_sign_in_first(page, portal):
     account console would ask for) replaces the second factor: password and current code again."""
     account = totp_user(portal)
     login(page, portal.url, account)
-    page.wait_for_url(f"{portal.url}/dashboard")
+    page.wait_for_url(f"{portal.url}/dossier")
     # Keycloak counts the age of a sign-in in whole seconds; a person is never this quick
     page.wait_for_timeout(1200)
     page.goto(f"{portal.url}/auth/login?kc_action=CONFIGURE_TOTP&next=/settings")

@@ -37,7 +37,7 @@ EXPECTED = {
 def test_role_sees_exactly_its_own_objects(page, portal, real_world, role):
     world, accounts = real_world
     sign_in_browser(page, portal.url, accounts[role])
-    page.wait_for_url(f"{portal.url}/dashboard")
+    page.wait_for_url(f"{portal.url}/dossier" if role.startswith("employee") else f"{portal.url}/dashboard")
     for template, expected in EXPECTED[role].items():
         got, body = status(page, portal, template.format(**vars(world)))
         assert got == expected, f"{role} {template}: {got}"

@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+import pytest
+
 from app.dashboard import absence_by_month, chart
 from tests.portal_fixtures import SECRETS_A, SECRETS_B, sign_in
 
@@ -57,10 +59,31 @@ def test_a_manager_cannot_pick_another_employer(app, client, world):
     assert "Carla B1" not in html and "Werkgever A" in html
 
 
-def test_employee_gets_a_link_to_the_dossier_and_no_overview(app, client, world):
+@pytest.mark.parametrize("path", ["/", "/dashboard", "/dashboard?status=all"])
+def test_an_employee_lands_on_their_dossier(app, client, world, path):
     sign_in(client, app, "employee-a1")
-    html = client.get("/dashboard").get_data(as_text=True)
-    assert 'id="link-dossier"' in html and 'id="absence-overview"' not in html
+    response = client.get(path)
+    assert response.status_code == 302 and response.location == "/dossier"
+    assert "Anna A1" in client.get(response.location).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("sub", ["manager-a", "superuser-a", "manager-b-member-a", "physician-a", "staff-b"])
+def test_managers_and_the_arbodienst_land_on_the_overview(app, client, world, sub):
+    sign_in(client, app, sub)
+    response = client.get("/")
+    assert response.status_code == 302 and response.location == "/dashboard"
+    assert client.get("/dashboard").status_code == 200
+
+
+def test_an_employee_who_also_manages_lands_on_the_overview(app, client, world):
+    from app.auth import session_user_from_claims
+    from tests.portal_fixtures import claims_of
+
+    sign_in(client, app, "manager-a")
+    with client.session_transaction() as session:  # the same person, also an employee (realm role)
+        session["user"] = session_user_from_claims(claims_of("manager-a") | {"roles": ["employee"]})
+    assert client.get("/").location == "/dashboard"
+    assert 'id="absence-overview"' in client.get("/dashboard").get_data(as_text=True)
 
 
 def test_invite_link_only_for_superusers_and_only_when_the_page_exists(app, client, world):

@@ -152,3 +152,20 @@ def test_dossier_and_case_page_read_their_data_in_one_or_two_statements(app, cli
     with counting(app) as statements:
         assert client.get(f"/dossier/{world.a1}").status_code == 200
     assert len(page_reads(statements)) <= 3, page_reads(statements)
+
+
+def test_employee_list_is_one_count_and_one_page_whatever_the_employer_size(app, client, world):
+    from app.employees import PAGE_SIZE
+    from tests.portal_fixtures import ORG
+
+    sign_in(client, app, "manager-a")
+    path = f"/employers/{ORG['a']}/employees?sort=department&page=2"
+    add_employees(app, world.employer_a, 2 * PAGE_SIZE)  # the page is full: as many rows logged either way
+    small, _ = statements_for(app, client, path)
+    add_employees(app, world.employer_a, 200)
+    with counting(app) as statements:
+        assert client.get(path).status_code == 200
+    assert len(statements) == small
+    employee_reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM employee" in s]
+    assert len(employee_reads) == 2, employee_reads
+    assert "count(" in employee_reads[0].lower() and "LIMIT" in employee_reads[1]

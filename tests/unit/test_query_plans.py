@@ -12,9 +12,12 @@ from sqlalchemy import event
 from scripts.demo_data import bulk_employer
 from app.extensions import db
 from app.models import Employer
-from tests.portal_fixtures import sign_in
+from tests.portal_fixtures import ORG, sign_in
 from tests.unit.test_query_counts import add_employees
 
+# the employee list (app.employees) of employer A, by each sort, searched, with leavers, a later page
+EMPLOYEE_LIST_PATHS = tuple(f"/employers/{ORG['a']}/employees?{query}" for query in (
+    "", "sort=department", "sort=start_date&leavers=1", "q=extra&sort=name&page=2", "q=P-00&sort=department"))
 DASHBOARD_PATHS = ("/dashboard", "/dashboard?status=all&sort=name&q=extra&page=2",
                    "/dashboard?status=recovered&sort=expected_recovery", "/dashboard?long=1&sort=status",
                    "/dashboard/export.csv?status=all")
@@ -66,10 +69,10 @@ def plans_for(app, client, paths) -> list[tuple[str, str, list[str]]]:
     return result
 
 
-def full_scans(app, client) -> list[tuple[str, str, list[str]]]:
+def full_scans(app, client, paths=DASHBOARD_PATHS) -> list[tuple[str, str, list[str]]]:
     with app.app_context():
         pattern = FULL_SCAN[db.engine.dialect.name]
-    found = plans_for(app, client, DASHBOARD_PATHS)
+    found = plans_for(app, client, paths)
     assert found, "no statement captured"
     return [(path, " ".join(statement.split())[:200], lines) for path, statement, lines in found
             if any(pattern.search(line.strip().lstrip("->").strip()) for line in lines)]
@@ -80,3 +83,22 @@ def test_dashboard_queries_never_scan_all_cases_or_employees(app, client, world)
     add_other_employer(app)
     sign_in(client, app, "manager-a")
     assert full_scans(app, client) == []
+
+
+def test_employee_list_queries_never_scan_all_employees(app, client, world):
+    add_employees(app, world.employer_a, 60)
+    add_other_employer(app)
+    sign_in(client, app, "manager-a")
+    assert full_scans(app, client, EMPLOYEE_LIST_PATHS) == []
+
+
+def test_employee_list_reads_a_sorted_page_from_the_index_without_sorting_the_employer(app, client, world):
+    """Unsearched, each sort is served in order by an index of employer_id and the sort column
+    (migrations 0004 and 0008): no temporary B-tree over all the employer's rows for the ORDER BY."""
+    add_employees(app, world.employer_a, 60)
+    sign_in(client, app, "manager-a")
+    paths = [f"/employers/{ORG['a']}/employees?sort={sort}" for sort in ("name", "department", "start_date")]
+    pages = [(path, lines) for path, statement, lines in plans_for(app, client, paths) if "LIMIT" in statement]
+    assert len(pages) == 3
+    for path, lines in pages:
+        assert any("USING INDEX ix_employee_employer_" in line for line in lines), (path, lines)

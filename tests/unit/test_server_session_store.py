@@ -122,8 +122,8 @@ def test_roles_are_refreshed_once_the_interval_has_passed(app, client):
     app.config["SESSION_REFRESH_SECONDS"] = 0
     sign_in(client, roles=("manager",), refresh_token="refresh-1")
     fetch, parse = refreshed(["employee"])
-    with fetch as fetched, parse:
-        assert client.get("/dashboard").status_code == 200
+    with fetch as fetched, parse:  # (the dossier: a user who is now only an employee is sent there from /dashboard)
+        assert client.get("/dossier").status_code == 200
     fetched.assert_called_once_with(grant_type="refresh_token", refresh_token="refresh-1")
     with client.session_transaction() as session:
         assert session["user"]["roles"] == ["employee"] and session["refresh_token"] == "refresh-2"
