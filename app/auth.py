@@ -182,7 +182,8 @@ def roles_required(*roles: str):
 
 
 # application-initiated actions the portal starts from Mijn instellingen (templates/user_settings)
-APPLICATION_ACTIONS = frozenset({"arbo-choose-2fa", "CONFIGURE_TOTP", "UPDATE_PASSWORD", "CONFIGURE_RECOVERY_AUTHN_CODES"})
+APPLICATION_ACTIONS = frozenset({"arbo-choose-2fa", "CONFIGURE_TOTP", "UPDATE_PASSWORD", "CONFIGURE_RECOVERY_AUTHN_CODES",
+                                 "webauthn-register-passwordless"})
 
 
 @bp.route("/login")

@@ -20,7 +20,8 @@ from app.auth import login_required
 
 bp = Blueprint("user_settings", __name__, url_prefix="/settings")
 
-SECOND_FACTOR_TYPES = {"otp": "Authenticator-app", "arbo-sms": "Code per sms", "recovery-authn-codes": "Herstelcodes"}
+SECOND_FACTOR_TYPES = {"otp": "Authenticator-app", "arbo-sms": "Code per sms", "recovery-authn-codes": "Herstelcodes",
+                       "webauthn-passwordless": "Passkey"}  # Keycloak's passkey (webauthn-register-passwordless)
 KEYCLOAK_TROUBLE = (KeycloakError, RequestException, OSError)
 
 

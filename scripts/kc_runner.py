@@ -236,6 +236,19 @@ def keycloak_environment(settings: Settings, java_home: Path) -> dict[str, str]:
     return env
 
 
+def hostname_options(settings: Settings) -> list[str]:
+    """Keycloak's own address in its pages, redirects and tokens.
+
+    Without KEYCLOAK_PUBLIC_URL none is fixed: development mode then takes it from each request, so
+    a browser at http://localhost:<port> stays on localhost - the host name passkeys need (WebAuthn
+    refuses an IP address such as 127.0.0.1 as relying party) - while everything that calls
+    http://127.0.0.1:<port> (the tests, the CLI) keeps that address, issuer included. With
+    KEYCLOAK_PUBLIC_URL the browser-facing address is fixed and the back channel stays dynamic."""
+    if settings.keycloak_public_url:
+        return [f"--hostname={settings.keycloak_public_url}", "--hostname-backchannel-dynamic=true"]
+    return []
+
+
 def start(settings: Settings, timeout: float = 300.0) -> str:
     """Start Keycloak (or reuse one that is already up) and wait until it is ready."""
     if is_ready(settings):
@@ -253,7 +266,7 @@ def start(settings: Settings, timeout: float = 300.0) -> str:
         f"--http-host={settings.keycloak_host}", f"--http-port={settings.keycloak_port}",
         "--http-management-port", str(settings.keycloak_management_port),
         "--health-enabled=true", "--db=dev-file", f"--db-url={db_url}",
-        f"--hostname={settings.keycloak_url}", BLACKLIST_FALSE_POSITIVES,
+        BLACKLIST_FALSE_POSITIVES, *hostname_options(settings),
     ]
     log = log_file(settings)
     with open(log, "ab") as out:

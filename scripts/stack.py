@@ -45,10 +45,31 @@ def _wait_for(url: str, process: subprocess.Popen, what: str, log: Path, timeout
     raise kc_runner.RunnerError(f"{what} did not answer at {url} within {timeout:.0f} s; see {log}")
 
 
-def _spawn(command: list[str], log: Path) -> subprocess.Popen:
+def _spawn(command: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
-        return subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        return subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env=env)
+
+
+def browser_keycloak_url(settings: Settings) -> str:
+    """Keycloak's address as the portal's users see it (see app_environment)."""
+    if settings.keycloak_public_url:
+        return settings.keycloak_public_url
+    if settings.keycloak_host == "127.0.0.1":
+        return f"http://localhost:{settings.keycloak_port}"
+    return settings.keycloak_url
+
+
+def app_environment(settings: Settings) -> dict[str, str]:
+    """The portal reaches Keycloak, and sends browsers to it, as localhost rather than 127.0.0.1:
+    passkeys (WebAuthn) refuse an IP address as relying party. Keycloak still listens on 127.0.0.1
+    only and takes its address from each request (scripts/kc_runner.py); KEYCLOAK_PUBLIC_URL or a
+    KEYCLOAK_HOST other than 127.0.0.1 is left as set."""
+    env = dict(os.environ)
+    if settings.keycloak_host == "127.0.0.1" and not settings.keycloak_public_url:
+        env["KEYCLOAK_HOST"] = "localhost"
+    return env
 
 
 def start_sink(settings: Settings) -> subprocess.Popen | None:
@@ -69,7 +90,8 @@ def start_app(settings: Settings) -> subprocess.Popen:
         raise kc_runner.RunnerError(f"Port {settings.app_port} is already in use: stop that program or set APP_PORT.")
     log = settings.keycloak_data_dir.parent / "app.log"
     process = _spawn([sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
-                      "--bind", f"{settings.app_host}:{settings.app_port}", "app.wsgi:app"], log)
+                      "--bind", f"{settings.app_host}:{settings.app_port}", "app.wsgi:app"], log,
+                     env=app_environment(settings))
     _wait_for(url, process, "The portal app", log)
     return process
 
@@ -121,7 +143,7 @@ def up(settings: Settings, demo: bool = True) -> int:
 [bold green]The portal is running.[/bold green]
   Portal            {settings.portal_url}/
   Mail and SMS      {settings.sink_url}/   (every e-mail and text message ends up here)
-  Keycloak admin    {settings.keycloak_url}/admin/  user {settings.keycloak_admin_user}, password {settings.keycloak_admin_password} (DEV ONLY){accounts}
+  Keycloak admin    {browser_keycloak_url(settings)}/admin/  user {settings.keycloak_admin_user}, password {settings.keycloak_admin_password} (DEV ONLY){accounts}
 Press Ctrl-C to stop everything.""", soft_wrap=True)
     stopped = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stopped.update(now=True))

@@ -91,12 +91,15 @@ def portal_factory(keycloak, mail_sink, realm_factory, tmp_path):
     """Makes test realms (with realm overrides) each with the app served against it on a free port."""
     with contextlib.ExitStack() as servers:
 
-        def make(**realm_overrides):
+        def make(keycloak_host: str | None = None, **realm_overrides):
+            """keycloak_host: the name the app (and so the browser) uses for Keycloak, e.g. localhost
+            for passkeys; Keycloak itself still listens on 127.0.0.1 only."""
             port = free_port()
             url = f"http://127.0.0.1:{port}"
             realm = realm_factory(portal_url=url, **realm_overrides)
             settings = dataclasses.replace(keycloak, realm=realm["realm"], portal_url=url, app_port=port,
-                                           database_url=f"sqlite:///{tmp_path / (realm['realm'] + '.sqlite')}")
+                                           database_url=f"sqlite:///{tmp_path / (realm['realm'] + '.sqlite')}",
+                                           keycloak_host=keycloak_host or keycloak.keycloak_host)
             app = create_app({"SETTINGS": settings})
             server = servers.enter_context(LiveServer(app, port))
             return Portal(server.url, realm["realm"], settings, app, kc.client.realm_admin(settings))

@@ -27,6 +27,7 @@ SECOND_FACTOR_TYPES = {
     "arbo-sms": "Code per sms",
     "recovery-authn-codes": "Herstelcodes",
     "webauthn": "Passkey",
+    "webauthn-passwordless": "Passkey",  # Keycloak's passkey (webauthn-register-passwordless)
 }
 # the arbodienst's own "choose SMS or app" step (keycloak/extensions/arbo-auth): asked at next sign-in
 CHOOSE_SECOND_FACTOR = "arbo-choose-2fa"

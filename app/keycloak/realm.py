@@ -84,6 +84,9 @@ _SKIP_KEYS = {"realm", "roles", "clients", "users", "components", "requiredActio
 BRAND_KEYS = ("arboBrandName", "arboBrandPrimaryColor", "arboBrandLogoUrl")
 
 
+PASSKEY_POLICY = "webAuthnPolicyPasswordless"  # the realm's passkey settings (realm-export.json)
+
+
 def realm_changes(admin: KeycloakAdmin, desired: dict, served: dict | None) -> list[tuple[str, object, object]]:
     """[(what, served value, desired value)] for everything that differs; [] when in sync."""
     if served is None:
@@ -155,6 +158,9 @@ def apply_realm_changes(admin: KeycloakAdmin, desired: dict, changes: list[tuple
         top["smtpServer"] = desired["smtpServer"]
     if any(key.startswith("attributes.") for key, _, _ in changes):
         top["attributes"] = desired["attributes"]
+    if any(key.startswith(PASSKEY_POLICY) for key in top):
+        # Keycloak updates its passkey policy only as a whole (a lone "passkeys enabled" is ignored)
+        top |= {key: value for key, value in desired.items() if key.startswith(PASSKEY_POLICY)}
     if top:
         guarded(admin.update_realm, name, top)
     descriptions = {r["name"]: r.get("description", "") for r in desired.get("roles", {}).get("realm", [])}

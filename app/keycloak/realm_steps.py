@@ -9,7 +9,10 @@ entries like every other realm change, so `--dry-run` lists them too.
 
 Only missing things are added, never removed or reordered: a step someone disabled on purpose in
 the admin console is left alone, and a new step lands last in its sub-flow (realm-export.json lists
-new steps last for the same reason).
+new steps last for the same reason). A step with a configuration (a condition) gets it on creation.
+One requirement is brought in line too: a sub-flow that realm-export.json marks CONDITIONAL (the 2FA
+sub-flow, skipped after a passkey sign-in) while the realm still has it REQUIRED; only that change,
+so a sub-flow disabled on purpose stays disabled.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from app.keycloak.errors import guarded
 from app.keycloak.rest import call as _raw
 
 STEP = "flowStep."
+SUBFLOW = "flowRequirement."
 ACTION = "requiredActionSetup."  # not "requiredAction.": single_factor_changes() owns that prefix
 
 
@@ -35,12 +39,22 @@ def _served_steps(admin: KeycloakAdmin, alias: str) -> set[str] | None:
     return {e.get("providerId") for e in executions if e.get("level", 0) == 0 and not e.get("authenticationFlow")}
 
 
+def _served_subflows(admin: KeycloakAdmin, alias: str) -> dict[str, dict]:
+    """The sub-flow executions directly in the flow, by the sub-flow's alias (its displayName)."""
+    return {e.get("displayName"): e for e in guarded(admin.get_authentication_flow_executions, alias)
+            if e.get("level", 0) == 0 and e.get("authenticationFlow")}
+
+
 def step_changes(admin: KeycloakAdmin, desired: dict) -> list[tuple[str, object, object]]:
     changes: list[tuple[str, object, object]] = []
+    configs = {c["alias"] for c in desired.get("authenticatorConfig", [])}
     for flow in desired.get("authenticationFlows", []):
+        # steps with a configuration only when the export defines it (a condition's settings)
         wanted = [s for s in flow["authenticationExecutions"]
-                  if not s.get("authenticatorFlow") and not s.get("authenticatorConfig")]
-        if not wanted:
+                  if not s.get("authenticatorFlow") and s.get("authenticatorConfig", "") in configs | {""}]
+        subflows = [s for s in flow["authenticationExecutions"]
+                    if s.get("authenticatorFlow") and s.get("requirement") == "CONDITIONAL"]
+        if not wanted and not subflows:
             continue
         served = _served_steps(admin, flow["alias"])
         if served is None:
@@ -48,6 +62,11 @@ def step_changes(admin: KeycloakAdmin, desired: dict) -> list[tuple[str, object,
         for step in wanted:
             if step["authenticator"] not in served:
                 changes.append((f"{STEP}{flow['alias']}.{step['authenticator']}", None, step["requirement"]))
+        served_subflows = _served_subflows(admin, flow["alias"]) if subflows else {}
+        for step in subflows:
+            execution = served_subflows.get(step["flowAlias"])
+            if execution is not None and execution.get("requirement") == "REQUIRED":
+                changes.append((f"{SUBFLOW}{flow['alias']}.{step['flowAlias']}", "REQUIRED", "CONDITIONAL"))
     served_actions = {a["alias"]: a for a in guarded(admin.get_required_actions)}
     for action in desired.get("requiredActions", []):
         if not action.get("enabled"):
@@ -61,7 +80,10 @@ def step_changes(admin: KeycloakAdmin, desired: dict) -> list[tuple[str, object,
 
 
 def apply(admin: KeycloakAdmin, desired: dict, changes: list[tuple[str, object, object]]) -> None:
-    """Add the missing steps (with their requirement) and register or enable the missing actions."""
+    """Add the missing steps (with their requirement and configuration), make the sub-flows
+    conditional, and register or enable the missing actions."""
+    flows = {f["alias"]: f for f in desired.get("authenticationFlows", [])}
+    configs = {c["alias"]: c for c in desired.get("authenticatorConfig", [])}
     for key, _, requirement in changes:
         if not key.startswith(STEP):
             continue
@@ -70,6 +92,17 @@ def apply(admin: KeycloakAdmin, desired: dict, changes: list[tuple[str, object, 
         added = [e for e in guarded(admin.get_authentication_flow_executions, alias)
                  if e.get("providerId") == authenticator and e.get("level", 0) == 0][-1]
         guarded(admin.update_authentication_flow_executions, added | {"requirement": requirement}, alias)
+        step = next(s for s in flows[alias]["authenticationExecutions"] if s.get("authenticator") == authenticator)
+        if step.get("authenticatorConfig"):
+            config = configs[step["authenticatorConfig"]]
+            _raw(admin, "POST_JSON", ("authentication", "executions", added["id"], "config"),
+                 body={"alias": config["alias"], "config": config["config"]},
+                 what=f"configuration {config['alias']}")
+    for key, _, requirement in changes:
+        if key.startswith(SUBFLOW):
+            alias, subflow = key[len(SUBFLOW):].split(".", 1)
+            execution = _served_subflows(admin, alias)[subflow]
+            guarded(admin.update_authentication_flow_executions, execution | {"requirement": requirement}, alias)
     wanted = {a["alias"]: a for a in desired.get("requiredActions", [])}
     for key, served, _ in changes:
         if not key.startswith(ACTION):

@@ -20,8 +20,9 @@ DENY_ACCESS = "deny-access-authenticator"
 UNWANTED_DEFAULT_ROLES = {("account", "manage-account"), ("account", "manage-account-links"), (None, "offline_access")}
 # delete_credential: the account console's "remove" for a credential (the portal does not use it)
 DISABLED_REQUIRED_ACTIONS = ("delete_credential",)
-# replacing a second factor on request (kc_action) always asks password and second factor again
-REAUTHENTICATING_ACTIONS = ("arbo-choose-2fa", "CONFIGURE_TOTP")
+# replacing a second factor on request (kc_action) always asks password and second factor again; so
+# does adding a passkey, which is a whole sign-in by itself (the quick path on the sign-in page)
+REAUTHENTICATING_ACTIONS = ("arbo-choose-2fa", "CONFIGURE_TOTP", "webauthn-register-passwordless")
 
 
 def refuse_master(realm: str) -> None:

@@ -28,3 +28,13 @@ def signed_in(browser, portal):
             return page
 
         yield open_page
+
+
+@pytest.fixture
+def localhost_portal(portal_factory):
+    """A test realm and the app served against Keycloak under the name localhost instead of
+    127.0.0.1: WebAuthn (passkeys) refuses an IP address as relying party, and http://localhost is a
+    secure context. Keycloak takes its address from each request (scripts/kc_runner.py), so issuer,
+    sign-in pages and token endpoint are all on localhost for this portal."""
+    return portal_factory(keycloak_host="localhost")
+

@@ -51,7 +51,8 @@ def test_login_forwards_only_the_actions_mijn_instellingen_offers(client, known_
     assert "kc_action" not in query
 
 
-@pytest.mark.parametrize("action", ["arbo-choose-2fa", "CONFIGURE_TOTP", "UPDATE_PASSWORD"])
+@pytest.mark.parametrize("action", ["arbo-choose-2fa", "CONFIGURE_TOTP", "UPDATE_PASSWORD",
+                                    "webauthn-register-passwordless"])
 def test_login_forwards_each_action_mijn_instellingen_offers(client, known_metadata, action):
     query = parse_qs(urlparse(client.get("/auth/login", query_string={"kc_action": action}).location).query)
     assert query["kc_action"] == [action]

@@ -26,3 +26,22 @@ def test_without_demo_no_demo_provisioning_happens(monkeypatch):
     monkeypatch.setattr(stack, "_stop", lambda *a: None)
     assert stack.up(stack.load_settings(), demo=False) == 1  # stopped at the portal's start, on purpose
     assert calls == []
+
+
+def test_the_portal_sends_browsers_to_keycloak_as_localhost_for_passkeys():
+    from app.config import Settings
+
+    settings = Settings(keycloak_port=8080)
+    assert stack.app_environment(settings)["KEYCLOAK_HOST"] == "localhost"  # WebAuthn refuses 127.0.0.1
+    assert stack.browser_keycloak_url(settings) == "http://localhost:8080"
+    public = Settings(keycloak_public_url="https://login.arbo.example")
+    assert stack.app_environment(public).get("KEYCLOAK_HOST") != "localhost"
+    assert stack.browser_keycloak_url(public) == "https://login.arbo.example"
+
+
+def test_keycloak_takes_its_address_from_each_request_unless_a_public_one_is_set():
+    from app.config import Settings
+
+    assert stack.kc_runner.hostname_options(Settings()) == []  # localhost stays localhost, 127.0.0.1 stays
+    assert stack.kc_runner.hostname_options(Settings(keycloak_public_url="https://login.arbo.example")) == [
+        "--hostname=https://login.arbo.example", "--hostname-backchannel-dynamic=true"]

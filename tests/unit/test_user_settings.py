@@ -77,3 +77,16 @@ def test_forms_need_a_csrf_token(tmp_path):
     sign_in(client, app, "employee-a1")
     assert client.post("/settings/sign-out-others").status_code == 400
     assert client.post("/language", data={"locale": "en"}).status_code == 400
+
+
+def test_passkeys_are_listed_and_can_be_added(app, client, world):
+    sign_in(client, app, "employee-a1")
+    admin = mock.Mock()
+    admin.get_credentials.return_value = CREDENTIALS + [
+        {"id": "4", "type": "webauthn-passwordless", "userLabel": "Laptop", "createdDate": 4}]
+    with mock.patch("app.keycloak.client.portal_admin", return_value=admin):
+        html = client.get("/settings").get_data(as_text=True)
+    assert "Passkey (Laptop)" in html
+    # Keycloak's own passkey registration, which asks for a whole sign-in first (max_auth_age 0)
+    assert "kc_action=webauthn-register-passwordless" in html
+

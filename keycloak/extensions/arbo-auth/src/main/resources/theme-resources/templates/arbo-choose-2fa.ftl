@@ -1,4 +1,4 @@
-<#-- Required action arbo-choose-2fa, step 1: choose SMS or authenticator app. -->
+<#-- Required action arbo-choose-2fa, step 1: choose SMS, authenticator app or passkey. -->
 <#import "template.ftl" as layout>
 <@layout.registrationLayout displayMessage=true; section>
     <#if section = "header">
@@ -20,6 +20,13 @@
                         ${msg("arbo-choose-app")}
                     </label>
                     <p class="${properties.kcFormHelperTextClass!}">${msg("arbo-choose-app-help")}</p>
+                </div>
+                <div class="${properties.kcCheckboxClass!}">
+                    <label for="method-passkey">
+                        <input id="method-passkey" name="method" type="radio" value="passkey"/>
+                        ${msg("arbo-choose-passkey")}
+                    </label>
+                    <p class="${properties.kcFormHelperTextClass!}">${msg("arbo-choose-passkey-help")}</p>
                 </div>
             </div>
             <#if recoveryOptional!false>

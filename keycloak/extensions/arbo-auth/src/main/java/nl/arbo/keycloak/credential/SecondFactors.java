@@ -30,8 +30,21 @@ public final class SecondFactors {
         return user.credentialManager().getStoredCredentialsByTypeStream(RECOVERY_CODES_TYPE).findAny().isPresent();
     }
 
+    /**
+     * Keycloak's passkey credential (WebAuthnCredentialModel.TYPE_PASSWORDLESS), registered by the
+     * required action webauthn-register-passwordless. The realm requires user verification (PIN or
+     * biometrics on the device) for it, so a passkey is a second factor on its own and, on the
+     * sign-in page, a whole sign-in: something the user has plus something they know or are.
+     */
+    public static final String PASSKEY_TYPE = "webauthn-passwordless";
+
+    public static boolean hasPasskey(UserModel user) {
+        return user.credentialManager().getStoredCredentialsByTypeStream(PASSKEY_TYPE).findAny().isPresent();
+    }
+
+    /** App, SMS or passkey: a user with any of them is never sent to the enrolment step again. */
     public static boolean hasAny(UserModel user) {
-        return hasOtp(user) || hasSms(user);
+        return hasOtp(user) || hasSms(user) || hasPasskey(user);
     }
 
     public static Optional<SmsCredentialModel> smsCredential(UserModel user) {

@@ -34,7 +34,7 @@ import nl.arbo.keycloak.phone.PhoneNumbers;
 import nl.arbo.keycloak.sms.SmsSender;
 
 /**
- * "Choose SMS or authenticator app", used at first login (queued when a user has no second
+ * "Choose SMS, authenticator app or passkey", used at first login (queued when a user has no second
  * factor) and later as application-initiated action (kc_action=arbo-choose-2fa) to switch.
  * The new method must be proven with a code before it is stored; only then are the credentials
  * of the other method removed, so the old codes stop working.
@@ -46,7 +46,12 @@ import nl.arbo.keycloak.sms.SmsSender;
  * which carry execution=CONFIGURE_TOTP. Removing the SMS credential after the app is confirmed
  * is done by the event listener {@code arbo-2fa-replacement}.
  *
- * Pages: arbo-choose-2fa.ftl (field {@code method} = sms|app, {@code action=choose}) and
+ * A passkey is handed over the same way, to Keycloak's webauthn-register-passwordless (the device
+ * is asked by the browser's WebAuthn API on Keycloak's own page). A passkey is added beside the
+ * other factors, never in place of them: a user may have one per device, and removes one in the
+ * portal's "Mijn instellingen" (behind a fresh sign-in).
+ *
+ * Pages: arbo-choose-2fa.ftl (field {@code method} = sms|app|passkey, {@code action=choose}) and
  * arbo-sms-setup.ftl (field {@code mobile} with {@code action=phone}; {@code action=send};
  * field {@code code} with {@code action=validate}; {@code action=back}).
  */
@@ -59,6 +64,9 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
     /** Keycloak's own "configure authenticator app" required action, run after this one for the app. */
     public static final String CONFIGURE_TOTP = UserModel.RequiredAction.CONFIGURE_TOTP.name();
 
+    /** Keycloak's own "register a passkey" required action, run after this one for a passkey. */
+    public static final String REGISTER_PASSKEY = "webauthn-register-passwordless";
+
     /** Keycloak's own "recovery authentication codes" action, queued after the second factor is set up. */
     public static final String CONFIGURE_RECOVERY_CODES = "CONFIGURE_RECOVERY_AUTHN_CODES";
 
@@ -68,6 +76,7 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
     static final String SMS_PREFIX = "arbo-2fa-setup.sms";
     static final String METHOD_SMS = "sms";
     static final String METHOD_APP = "app";
+    static final String METHOD_PASSKEY = "passkey";
 
     private final MethodPolicy methodPolicy;
 
@@ -84,7 +93,7 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
     public void evaluateTriggers(RequiredActionContext context) {
         // Safety net besides the enrolment step in the flow: nobody finishes a login without a second factor.
         // Not when the app setup is already queued: that action is the chosen second factor.
-        if (!SecondFactors.hasAny(context.getUser()) && !appSetupPending(context)) {
+        if (!SecondFactors.hasAny(context.getUser()) && !appSetupPending(context) && !passkeySetupPending(context)) {
             context.getAuthenticationSession().addRequiredAction(ChooseSecondFactorActionFactory.PROVIDER_ID);
         } else if (SecondFactors.hasAny(context.getUser()) && recoveryCodesRequired(context)) {
             // a manager who set up the app before recovery codes existed gets them at the next sign-in
@@ -139,6 +148,8 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
         String method = appOnly(context) ? METHOD_APP : chosen;
         if (METHOD_APP.equals(method)) {
             handOverToApp(context);
+        } else if (METHOD_PASSKEY.equals(method)) {
+            handOverToPasskey(context);
         } else if (METHOD_SMS.equals(method)) {
             context.getAuthenticationSession().setAuthNote(NOTE_METHOD, METHOD_SMS);
             dossierMobile(context.getUser())
@@ -229,22 +240,33 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
      * kc_action_status=success for this action reaches the client after the TOTP page is done.
      */
     private void handOverToApp(RequiredActionContext context) {
-        RequiredActionProviderModel totpAction = context.getRealm().getRequiredActionProviderByAlias(CONFIGURE_TOTP);
-        if (totpAction == null || !totpAction.isEnabled()) {
+        handOver(context, CONFIGURE_TOTP, METHOD_APP, "arbo_app_setup_unavailable", "arbo-app-setup-unavailable");
+    }
+
+    /** As the app: Keycloak's webauthn-register-passwordless page registers the passkey next. */
+    private void handOverToPasskey(RequiredActionContext context) {
+        handOver(context, REGISTER_PASSKEY, METHOD_PASSKEY, "arbo_passkey_setup_unavailable",
+                "arbo-passkey-setup-unavailable");
+    }
+
+    private void handOver(RequiredActionContext context, String actionAlias, String method, String eventError,
+                          String message) {
+        RequiredActionProviderModel setup = context.getRealm().getRequiredActionProviderByAlias(actionAlias);
+        if (setup == null || !setup.isEnabled()) {
             // Completing without it would let a user without any second factor in.
-            context.getEvent().user(context.getUser()).error("arbo_app_setup_unavailable");
-            context.challenge(context.form().setError("arbo-app-setup-unavailable")
+            context.getEvent().user(context.getUser()).error(eventError);
+            context.challenge(context.form().setError(message)
                     .createErrorPage(Response.Status.INTERNAL_SERVER_ERROR));
             return;
         }
         boolean recovery = recoveryCodesWanted(context);
         clearNotes(context);
-        context.getAuthenticationSession().addRequiredAction(CONFIGURE_TOTP);
+        context.getAuthenticationSession().addRequiredAction(actionAlias);
         if (recovery) {
-            // runs after CONFIGURE_TOTP (higher priority number in realm-export.json)
+            // runs after the setup (higher priority number in realm-export.json)
             queueRecoveryCodes(context);
         }
-        context.getEvent().detail("arbo_2fa_method", METHOD_APP);
+        context.getEvent().detail("arbo_2fa_method", method);
         context.success();
     }
 
@@ -252,6 +274,12 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
     static boolean appSetupPending(RequiredActionContext context) {
         return context.getAuthenticationSession().getRequiredActions().contains(CONFIGURE_TOTP)
                 || context.getUser().getRequiredActionsStream().anyMatch(CONFIGURE_TOTP::equals);
+    }
+
+    /** Passkey registration already queued (by this action or the portal's "Passkey toevoegen"). */
+    static boolean passkeySetupPending(RequiredActionContext context) {
+        return context.getAuthenticationSession().getRequiredActions().contains(REGISTER_PASSKEY)
+                || context.getUser().getRequiredActionsStream().anyMatch(REGISTER_PASSKEY::equals);
     }
 
     /** Required for managers and everyone on the app only; chosen on the first page by an employee. */
@@ -284,7 +312,8 @@ public class ChooseSecondFactorAction implements RequiredActionProvider {
                 .setAttribute("recoveryOptional", !recoveryCodesRequired(context)
                         && !SecondFactors.hasRecoveryCodes(context.getUser()))
                 .setAttribute("currentMethod", SecondFactors.hasSms(context.getUser()) ? METHOD_SMS
-                        : SecondFactors.hasOtp(context.getUser()) ? METHOD_APP : "");
+                        : SecondFactors.hasOtp(context.getUser()) ? METHOD_APP
+                        : SecondFactors.hasPasskey(context.getUser()) ? METHOD_PASSKEY : "");
     }
 
     private LoginFormsProvider smsForm(RequiredActionContext context) {

@@ -28,7 +28,8 @@ import org.keycloak.models.SubjectCredentialManager;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
-/** The hand-over to Keycloak's CONFIGURE_TOTP and the trigger that must not loop back to the choice. */
+/** The hand-over to Keycloak's CONFIGURE_TOTP (app) and webauthn-register-passwordless (passkey), and the
+ * trigger that must not loop back to the choice. */
 class ChooseSecondFactorActionTest {
 
     private final ChooseSecondFactorAction action = new ChooseSecondFactorAction(MethodPolicy.DEFAULT);
@@ -72,7 +73,14 @@ class ChooseSecondFactorActionTest {
         configureTotp.setProviderId("CONFIGURE_TOTP");
         configureTotp.setEnabled(true);
         when(realm.getRequiredActionProviderByAlias("CONFIGURE_TOTP")).thenReturn(configureTotp);
+        registerPasskey = new RequiredActionProviderModel();
+        registerPasskey.setAlias("webauthn-register-passwordless");
+        registerPasskey.setProviderId("webauthn-register-passwordless");
+        registerPasskey.setEnabled(true);
+        when(realm.getRequiredActionProviderByAlias("webauthn-register-passwordless")).thenReturn(registerPasskey);
     }
+
+    private RequiredActionProviderModel registerPasskey;
 
     private void verifyHandedOverToConfigureTotp() {
         verify(authSession).addRequiredAction("CONFIGURE_TOTP");
@@ -157,5 +165,53 @@ class ChooseSecondFactorActionTest {
         action.evaluateTriggers(context);
 
         verify(authSession, never()).addRequiredAction(anyString());
+    }
+
+    @Test
+    void employeeChoosingAPasskeyIsHandedToKeycloaksPasskeyRegistration() {
+        roles.add("employee");
+        form.putSingle("action", "choose");
+        form.putSingle("method", "passkey");
+
+        action.processAction(context);
+
+        verify(authSession).addRequiredAction("webauthn-register-passwordless");
+        verify(authSession, never()).addRequiredAction("CONFIGURE_TOTP");
+        verify(context).success();
+        verify(context, never()).challenge(any());
+    }
+
+    @Test
+    void disabledPasskeyRegistrationRefusesInsteadOfLettingTheUserIn() {
+        roles.add("employee");
+        registerPasskey.setEnabled(false);
+        form.putSingle("action", "choose");
+        form.putSingle("method", "passkey");
+
+        action.processAction(context);
+
+        verify(context, never()).success();
+        verify(authSession, never()).addRequiredAction(anyString());
+        verify(context).challenge(any());
+    }
+
+    @Test
+    void queuedPasskeyRegistrationIsNotInterruptedByTheChoiceAgain() {
+        sessionRequiredActions.add("webauthn-register-passwordless");
+
+        action.evaluateTriggers(context);
+
+        verify(authSession, never()).addRequiredAction(anyString());
+    }
+
+    @Test
+    void userWithOnlyAPasskeyHasASecondFactor() {
+        when(user.getGroupsStream()).thenAnswer(i -> Stream.empty());
+        when(credentials.getStoredCredentialsByTypeStream("webauthn-passwordless"))
+                .thenAnswer(i -> Stream.of(new org.keycloak.credential.CredentialModel()));
+
+        action.evaluateTriggers(context);
+
+        verify(authSession, never()).addRequiredAction(ChooseSecondFactorActionFactory.PROVIDER_ID);
     }
 }
