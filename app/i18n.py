@@ -9,12 +9,16 @@ sign-in pages speak the same language.
 from __future__ import annotations
 
 import os
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
+
+from babel.dates import format_date as babel_format_date
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, g, has_request_context, redirect, request, session
-from flask_babel import Babel, get_translations
+from flask_babel import Babel, format_date, get_locale, get_translations
 
 from app.config import ROOT
 from app.redirects import safe_next
@@ -46,6 +50,29 @@ def _catalogue():
     return catalogue
 
 
+def _locale_name() -> str:
+    if not has_request_context():
+        return str(get_locale())
+    name = g.get("_locale_name")
+    if name is None:
+        name = g._locale_name = str(get_locale())
+    return name
+
+
+@lru_cache(maxsize=4096)
+def _date_text(locale: str, value: date, pattern: str) -> str:
+    return babel_format_date(value, pattern, locale=locale)
+
+
+def date_filter(value=None, format=None, rebase=True) -> str:
+    """Flask-Babel's `dateformat`, remembered for plain dates ("3 december 2026" is the same text for
+    every request in that language; a page shows dozens, each a Babel pattern walk and three context
+    lookups). Datetimes (rebased to the user's time zone) go to Flask-Babel as before."""
+    if type(value) is date and format:
+        return _date_text(_locale_name(), value, format)
+    return format_date(value, format, rebase)
+
+
 def compile_translations(target: Path) -> None:
     """Compile every messages.po under app/translations into target (only when the .po is newer)."""
     for po_path in SOURCE.glob("*/LC_MESSAGES/messages.po"):
@@ -71,6 +98,7 @@ def init_app(app: Flask) -> None:
         gettext=lambda s: _catalogue().ugettext(s), ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
         pgettext=lambda c, s: _catalogue().upgettext(c, s),
         npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n), newstyle=True)
+    app.jinja_env.filters["dateformat"] = date_filter
     app.jinja_env.globals["current_locale"] = select_locale
     app.register_blueprint(bp)
 
