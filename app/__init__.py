@@ -83,9 +83,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_sessions_and_audit(app: Flask) -> None:
     """Server-side sessions, the security log, and the audit-chain CLI (settings: see each module)."""
-    from app import access_log, audit_cli, security_log, server_sessions
+    from app import access_log, audit_cli, memory, security_log, server_sessions
 
     server_sessions.init_app(app)
     security_log.init_app(app)
     access_log.init_app(app)
     audit_cli.init_app(app)
+    memory.init_app(app)

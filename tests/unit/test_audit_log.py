@@ -43,6 +43,7 @@ def test_every_route_with_personal_data_writes_exactly_one_row(app, world):
         before = len(log_rows(app))
         response = client.get(path, headers=DESKTOP, environ_base={"REMOTE_ADDR": "192.0.2.7"})
         assert response.status_code == 200, path
+        seal(app)
         new = log_rows(app)[before:]
         assert len(new) == 1, f"{path} wrote {len(new)} rows"
         row = new[0]
@@ -66,6 +67,11 @@ def test_the_employee_sees_who_viewed_the_overview_that_lists_them(app, world):
     assert "Manager A" in html and "verzuimoverzicht van uw werkgever bekeken" in html
 
 
+def seal(app) -> int:
+    with app.app_context():
+        return audit_chain.seal()
+
+
 def view_some(app, world, n=3):
     client = app.test_client()
     sign_in(client, app, "physician-a")
@@ -84,7 +90,8 @@ def test_the_database_refuses_update_and_delete(app, world):
 
 
 def tamper(app, statement: str) -> None:
-    """What someone with the table owner's rights could do: lift the triggers and edit."""
+    """What someone with the table owner's rights could do: lift the triggers and edit (sealed rows)."""
+    seal(app)
     with app.app_context():
         db.session.execute(sa.text("DROP TRIGGER access_log_no_update"))
         db.session.execute(sa.text("DROP TRIGGER access_log_no_delete"))
@@ -186,3 +193,89 @@ def test_migration_chains_the_rows_written_before_it(tmp_path):
     assert [row.employer_id for row in log_rows(app)] == ["e1"] * 3
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "3 row(s) verified" in result.output
+
+
+def test_a_view_is_committed_unsealed_and_the_sealer_links_it(app, world):
+    view_some(app, world, 2)
+    assert [row.row_hash for row in log_rows(app)] == ["", ""]  # durable before the page is sent
+    assert seal(app) == 2 and seal(app) == 0
+    rows = log_rows(app)
+    assert rows[1].row_hash == audit_chain.chain_hash(rows[0].row_hash, rows[1])
+    assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
+
+
+def test_the_database_lets_only_an_unsealed_row_get_its_hash(app, world):
+    view_some(app, world, 1)
+    with app.app_context():
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):  # content, even while unsealed
+            db.session.execute(sa.text("UPDATE access_log SET actor_name = 'x', row_hash = 'h'"))
+        db.session.rollback()
+    seal(app)
+    with app.app_context():
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):  # a sealed row's hash
+            db.session.execute(sa.text("UPDATE access_log SET row_hash = 'h'"))
+        db.session.rollback()
+
+
+def append_concurrently(app, writers: int = 4, rows_each: int = 25) -> None:
+    """Writers in threads append while a sealer thread seals, as gunicorn's threads and sealer do."""
+    import threading
+
+    def write(n):
+        with app.app_context():
+            for k in range(rows_each):
+                audit_chain.append(actor_sub=f"w{n}", actor_name="Schrijver", actor_role="staff", employee_id=None,
+                                   employer_id=None, action="dashboard", object_id=str(k), ip="")
+
+    def keep_sealing(done):
+        with app.app_context():
+            while not done.is_set():
+                audit_chain.seal()
+
+    done = threading.Event()
+    sealer = threading.Thread(target=keep_sealing, args=(done,))
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    sealer.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    done.set()
+    sealer.join()
+
+
+def assert_all_sealed_in_one_chain(app, expected: int) -> None:
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and f"{expected} row(s) verified" in result.output, result.output
+    rows = log_rows(app)
+    assert len(rows) == expected and all(len(row.row_hash) == 64 for row in rows)
+    assert [row.id for row in rows] == sorted(row.id for row in rows)
+
+
+def test_rows_written_concurrently_all_get_sealed_in_a_valid_chain(app):
+    append_concurrently(app)
+    assert_all_sealed_in_one_chain(app, 100)
+
+
+def test_ids_go_on_after_a_purge_of_every_row(app, world):
+    view_some(app, world, 2)
+    with app.app_context():
+        assert audit_chain.purge(1, now=audit_chain.utcnow() + timedelta(days=2)) == 2
+    view_some(app, world, 1)
+    assert [row.id for row in log_rows(app)] == [3]
+
+
+def test_the_sealer_thread_seals_what_its_worker_appended(app):
+    import time
+
+    from app.access_log import Sealer
+
+    app.extensions["access_log_sealer"] = Sealer(app, 0.01)  # tests have none unless asked (TESTING)
+    with app.app_context():
+        audit_chain.append(actor_sub="s", actor_name="n", actor_role="staff", employee_id=None, employer_id=None,
+                           action="dashboard", object_id="", ip="")
+        app.extensions["access_log_sealer"].wake()
+    deadline = time.monotonic() + 20  # a bound for a loaded machine, not a speed check
+    while log_rows(app)[0].row_hash == "" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(log_rows(app)[0].row_hash) == 64
