@@ -1,46 +1,42 @@
-"""Benchmark: organization invitations per second, the fast path beside a naive python-keycloak loop.
+"""Benchmark: bulk onboarding with mail through the HR import's own path, beside a naive loop.
 
-    .venv/bin/python -m bench.bench_invitations [--count 1000] [--naive 100] [--workers 8]
+    .venv/bin/python -m bench.bench_invitations [--count 1000] [--naive 100] [--workers 8] [--managers N]
 
-Runs against the Keycloak of the settings (loopback), in a throwaway realm whose SMTP points at an
-in-process aiosmtpd sink on a free port (so every invitation really sends an e-mail). Deletes the
-realm afterwards. Fast path: one token and one connection pool (app.keycloak's admin client),
-the employer looked up once, all roles recorded in one update, and a bounded thread pool posting
-the invitations. Naive: a sequential loop doing per person what `provision invite` does (look-ups included).
+Runs against the Keycloak of the settings (loopback), in a throwaway realm whose SMTP points at a
+counting SMTP sink in a child process on a free port (so every row really sends an e-mail, and the
+sink does not share this process's interpreter or memory). Deletes the realm afterwards.
+
+Fast path: exactly what `provision import` does per row (`scripts.provision._import_row`: an
+employee gets an account, the role, the membership and Keycloak's welcome e-mail; a manager an
+organization invitation with its role record), streamed through `scripts.bulk.run_bounded` with
+--workers threads, one token and one connection pool. The rows come from a generator, so memory
+must not grow with --count. --managers (default count/100) of the rows are manager invitations.
+Naive: the obvious sequential script, per person the employer looked up by name, then the same row.
 
 Prints the figures and, as its last line, one JSON object: {"fast_per_s", "naive_per_s", "speedup",
-"count", "mails", "failures", "peak_rss_mb"}.
+"count", "naive", "managers", "workers", "mails", "failures", "seconds", "peak_rss_mb", "keycloak_cpu_ms"}.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import resource
 import socket
 import sys
-import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-
-from aiosmtpd.controller import Controller
+from collections.abc import Iterator
 
 from app import keycloak as kc
 from app.config import load_settings
+from scripts import bulk
+from scripts import provision
+from scripts.provisioning_rows import Row
 
-
-class CountingSink:
-    """An SMTP server that only counts what it receives (nothing is kept)."""
-
-    def __init__(self) -> None:
-        self.received = 0
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        with self._lock:
-            self.received += 1
-        return "250 OK"
+EMPLOYER = "Snel BV"
 
 
 def free_port() -> int:
@@ -49,92 +45,142 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def naive_loop(admin, org_name: str, people: list[tuple[str, str, str]]) -> float:
-    """The obvious script: per person, sequentially, what the single `invite` command does -
-    look the employer up by name, check membership and pending invitations, record the role
-    (read and update the organization), then post the invitation."""
-    started = time.perf_counter()
-    for email, first, last in people:
-        organization = kc.organizations.find_organization(admin, org_name)
-        kc.invitations.invite(admin, organization["id"], email=email, first_name=first, last_name=last, role="manager")
-    return time.perf_counter() - started
+def _sink(port: int, counter, ready) -> None:
+    """Child process: an SMTP server that only counts what it receives (nothing is kept)."""
+    from aiosmtpd.controller import Controller
+
+    class Counting:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            with counter.get_lock():
+                counter.value += 1
+            return "250 OK"
+
+    controller = Controller(Counting(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    while True:
+        time.sleep(3600)
 
 
-def fast_path(admin, org_id: str, people: list[tuple[str, str, str]], workers: int) -> tuple[float, int]:
-    """One token, one pool, a bounded pool of concurrent posts, then every role bound to its
-    invitation's id in one update (an invitation without its record grants nothing)."""
-    started = time.perf_counter()
-    failures = 0
+def people(prefix: str, count: int, managers: int) -> Iterator[Row]:
+    """The rows, made one at a time; every (count // managers)-th a manager invitation."""
+    every = count // managers if managers else 0
+    for i in range(count):
+        manager = every and i % every == every - 1
+        yield Row(line=i + 2, email=f"{prefix}-{i}@snel.example", first_name="Snel", last_name=f"Persoon {i}",
+                  employer=EMPLOYER, role="manager" if manager else "employee",
+                  birth_date="" if manager else "1980-01-31", mobile="" if manager else "+31612345678")
 
-    def one(person):
-        kc.invitations.send_invitation(admin, org_id, *person)
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in [pool.submit(one, person) for person in people]:
-            try:
-                future.result()
-            except kc.errors.KeycloakAdminError as exc:
-                failures += 1
-                print(f"  failed: {exc}", file=sys.stderr)
-    invited = {email for email, _, _ in people}
-    kc.invited_roles.record_invited_roles(admin, org_id, [(invitation, "manager", "") for invitation in
-                                          kc.invitations.list_invitations(admin, org_id) if invitation["email"] in invited])
-    return time.perf_counter() - started, failures
+def naive_loop(admin, rows: Iterator[Row]) -> tuple[int, float]:
+    """The obvious script: per person, sequentially, the employer looked up by name, then the row."""
+    started, done = time.perf_counter(), 0
+    for row in rows:
+        employer = kc.organizations.find_organization(admin, row.employer)
+        provision._import_row(admin, employer["id"], row, None, None)
+        done += 1
+    return done, time.perf_counter() - started
+
+
+def fast_path(admin, employer_id: str, rows: Iterator[Row], workers: int, deadline: float) -> tuple[int, int, float]:
+    """The import's path: rows streamed through the bounded pool; stops taking rows at the deadline."""
+    started, done, failures = time.perf_counter(), 0, 0
+
+    def until_deadline():
+        for row in rows:
+            if time.monotonic() > deadline:
+                return
+            yield row
+
+    for row, _, error in bulk.run_bounded(lambda row: provision._import_row(admin, employer_id, row, None, None),
+                                          until_deadline(), workers):
+        if error is None:
+            done += 1
+        else:
+            failures += 1
+            if failures <= 5:
+                print(f"  failed: {row.email}: {error}", file=sys.stderr)
+    return done, failures, time.perf_counter() - started
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU of a process (Keycloak's JVM), 0 when it cannot be read."""
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, TypeError, IndexError, ValueError):
+        return 0.0
+
+
+def keycloak_pid(port: int) -> int | None:
+    """The JVM listening on Keycloak's port (for its CPU time), if this machine shows it."""
+    try:
+        lines = [line.split() for name in ("/proc/net/tcp", "/proc/net/tcp6") for line in open(name).read().splitlines()[1:]]
+        inode = next(f[9] for f in lines if f[1].endswith(f":{port:04X}") and f[3] == "0A")
+    except (OSError, StopIteration):
+        return None
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if any(os.readlink(f"/proc/{pid}/fd/{fd}") == f"socket:[{inode}]" for fd in os.listdir(f"/proc/{pid}/fd")):
+                return int(pid)
+        except OSError:
+            continue
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, default=1000, help="invitations on the fast path (default 1000)")
-    parser.add_argument("--naive", type=int, default=100, help="invitations in the naive loop (default 100)")
-    parser.add_argument("--workers", type=int, default=8, help="fast-path threads (default 8, max 32)")
+    parser.add_argument("--count", type=int, default=1000, help="rows on the fast path (default 1000)")
+    parser.add_argument("--naive", type=int, default=100, help="rows in the naive loop (default 100)")
+    parser.add_argument("--workers", type=int, default=8, help=f"fast-path threads (default 8, max {provision.MAX_WORKERS})")
+    parser.add_argument("--managers", type=int, help="of the fast rows, manager invitations (default count/100)")
+    parser.add_argument("--timeout", type=float, default=1800, help="stop taking rows after this many seconds")
     args = parser.parse_args(argv)
-    workers = max(1, min(args.workers, 32))
+    workers = max(1, min(args.workers, provision.MAX_WORKERS))
+    managers = args.count // 100 if args.managers is None else max(0, min(args.managers, args.count))
     settings = load_settings()
 
-    sink = CountingSink()
     port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
+    counter, ready = multiprocessing.Value("q", 0), multiprocessing.Event()
+    sink = multiprocessing.Process(target=_sink, args=(port, counter, ready), daemon=True)
+    sink.start()
+    ready.wait(30)
     master = kc.client.master_admin(settings, realm="master")
     realm = f"bench-{uuid.uuid4().hex[:8]}"
     placeholders = settings.realm_placeholders() | {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port)}
     kc.realm.ensure_realm(master, kc.realm.render_realm(placeholders, realm_name=realm))
     try:
-        admin = kc.client.master_admin(settings, realm=realm)
-        naive_org, fast_org = "Naief BV", "Snel BV"
-        kc.organizations.ensure_organization(admin, naive_org, "naief.example")
-        fast_id = kc.organizations.ensure_organization(admin, fast_org, "snel.example")
-        naive_people = [(f"naive-{i}@naief.example", "Naief", f"Persoon {i}") for i in range(args.naive)]
-        fast_people = [(f"fast-{i}@snel.example", "Snel", f"Persoon {i}") for i in range(args.count)]
-
-        naive_seconds = naive_loop(admin, naive_org, naive_people)
-        fast_seconds, failures = fast_path(admin, fast_id, fast_people, workers)
-
-        expected = args.naive + args.count - failures
-        deadline = time.monotonic() + 30
-        while sink.received < expected and time.monotonic() < deadline:
+        admin = kc.client.realm_admin(settings, realm=realm)  # the provisioning account, as `provision import`
+        employer_id = kc.organizations.ensure_organization(admin, EMPLOYER, "snel.example")
+        naive_done, naive_seconds = naive_loop(admin, people("naive", args.naive, args.naive // 100))
+        java = keycloak_pid(settings.keycloak_port)
+        cpu_before = cpu_seconds(java)
+        done, failures, seconds = fast_path(admin, employer_id, people("fast", args.count, managers), workers,
+                                            time.monotonic() + args.timeout)
+        keycloak_cpu_ms = 1000 * (cpu_seconds(java) - cpu_before) / max(done, 1)
+        expected = naive_done + done
+        wait_until = time.monotonic() + 30
+        while counter.value < expected and time.monotonic() < wait_until:
             time.sleep(0.2)
-        invited = len(kc.invitations.list_invitations(admin, fast_id))
-        naive_rate = args.naive / naive_seconds
-        fast_rate = (args.count - failures) / fast_seconds
-        print(f"naive sequential python-keycloak loop: {args.naive} invitations in {naive_seconds:.1f} s "
-              f"= {naive_rate:.1f}/s")
-        print(f"fast path ({workers} threads, one token/pool): {args.count - failures} invitations in "
-              f"{fast_seconds:.1f} s = {fast_rate:.1f}/s")
-        print(f"speed-up: {fast_rate / naive_rate:.1f}x; e-mails received by the sink: {sink.received}/"
-              f"{args.naive + args.count}; invitations stored: {invited}; failures: {failures}")
-        peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process: client + sink
-        print(f"peak RSS of the bench process: {peak_rss_mb:.0f} MB")
-        # issue 14's targets: >= 150/s and >= 10x the naive loop (memory flat from 1k to 10k: compare peak_rss_mb)
-        ok = failures == 0 and invited == args.count and fast_rate >= 150 and fast_rate >= 10 * naive_rate
+        naive_rate = naive_done / naive_seconds
+        fast_rate = done / seconds
+        peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the client; the sink is a child
+        print(f"naive sequential loop: {naive_done} rows in {naive_seconds:.1f} s = {naive_rate:.1f}/s")
+        print(f"import path ({workers} threads, one token/pool): {done} rows ({managers} manager invitations) in "
+              f"{seconds:.1f} s = {fast_rate:.1f}/s; Keycloak CPU {keycloak_cpu_ms:.0f} ms per row")
+        print(f"speed-up: {fast_rate / naive_rate:.1f}x; e-mails received by the sink: {counter.value}/{expected}; "
+              f"failures: {failures}; peak RSS of the bench process: {peak_rss_mb:.0f} MB")
+        ok = failures == 0 and done == args.count and fast_rate >= 150 and fast_rate >= 10 * naive_rate
         print("target (>= 150/s and >= 10x naive):", "met" if ok else "NOT met")
         print(json.dumps({"fast_per_s": round(fast_rate, 1), "naive_per_s": round(naive_rate, 1),
-                          "speedup": round(fast_rate / naive_rate, 1), "count": args.count, "naive": args.naive,
-                          "mails": sink.received, "failures": failures, "peak_rss_mb": round(peak_rss_mb, 1)}))
+                          "speedup": round(fast_rate / naive_rate, 1), "count": done, "naive": naive_done,
+                          "managers": managers, "workers": workers, "mails": counter.value, "failures": failures,
+                          "seconds": round(seconds, 1), "peak_rss_mb": round(peak_rss_mb, 1),
+                          "keycloak_cpu_ms": round(keycloak_cpu_ms, 1)}))
         return 0 if ok else 1
     finally:
         kc.realm.delete_realm(master, realm)
-        controller.stop()
+        sink.terminate()
 
 
 if __name__ == "__main__":

@@ -91,7 +91,7 @@ def start_environment(settings: Settings, java_home: Path, secrets: dict[str, st
     env = kc_runner.keycloak_environment(settings, java_home)
     env.update({
         "KC_DB_PASSWORD": secrets["KC_DB_PASSWORD"],  # not on the command line, where `ps` shows it
-        "JAVA_OPTS_KC_HEAP": "-Xms128m -Xmx768m",
+        "JAVA_OPTS_KC_HEAP": kc_runner.KEYCLOAK_HEAP,
         # JGroups on loopback, each node its own port (FD_SOCK2 takes port + 50000): two nodes on one machine
         "JAVA_OPTS_APPEND": f"-Djgroups.bind.address=127.0.0.1 -Djgroups.bind_addr=127.0.0.1 -Djgroups.bind.port={jgroups_port} "
                             "-Djava.net.preferIPv4Stack=true",

@@ -101,24 +101,26 @@ def import_employee(admin: KeycloakAdmin, employer_id: str, row, *, client_id: s
             note = existing_account_report(account, organization_ids, employer_names, row.first_name, row.last_name)
             if not existing_account:
                 raise kc.errors.ExistingAccount(f"{note}; toevoegen aan deze werkgever alleen met --existing-account")
-    roles = {r["name"] for r in _call(admin.get_realm_roles_of_user, user_id)}
+    # an account made just now has no roles: no need to ask (one call less per new row)
+    roles = set() if created else {r["name"] for r in _call(admin.get_realm_roles_of_user, user_id)}
     if "employee" not in roles and dry_run:
         finished.append("rol")
     elif "employee" not in roles:
-        _call(admin.assign_realm_roles, user_id=user_id, roles=[_call(admin.get_realm_role, "employee")])
+        _call(admin.assign_realm_roles, user_id=user_id, roles=[_employee_role(admin)])
         finished.append("rol")
     if employer_id not in organization_ids and dry_run:
         finished.append("lidmaatschap")
     elif employer_id not in organization_ids:
         # a member added by any other way than its invitation must not pick up an invited role
-        kc.invited_roles.discard_role_records(admin, employer_id, row.email)
+        _discard_invited_roles(admin, employer_id, row.email)
         _call(admin.organization_user_add, user_id=user_id, organization_id=employer_id)
         finished.append("lidmaatschap")
     has_password = any(c.get("type") == "password" for c in credentials)
     # no password and no sent welcome mail: the account cannot be used yet, whichever run made it
     if not has_password and WELCOME_MARK not in (account.get("requiredActions") or []):
         if not dry_run:
-            _send_welcome(admin, user_id, row.email, client_id, redirect_uri, created)
+            # an account made just now has no required actions; another is read again after the mail
+            _send_welcome(admin, user_id, row.email, client_id, redirect_uri, created, actions=[] if created else None)
         finished.append("welkomstmail")
     if created:
         return "created"
@@ -133,7 +135,24 @@ def import_employee(admin: KeycloakAdmin, employer_id: str, row, *, client_id: s
     return f"unchanged (account bestond al{differences})"
 
 
-def _send_welcome(admin: KeycloakAdmin, user_id: str, email: str, client_id, redirect_uri, created: bool) -> None:
+def _employee_role(admin: KeycloakAdmin) -> dict:
+    """The realm role employee, read once per admin client (not once per row)."""
+    role = getattr(admin, "_arbo_employee_role", None)
+    if role is None:
+        role = admin._arbo_employee_role = _call(admin.get_realm_role, "employee")
+    return role
+
+
+def _discard_invited_roles(admin: KeycloakAdmin, employer_id: str, email: str) -> None:
+    """discard_role_records, but only when this e-mail has a pending record: the look is one read
+    without the process-wide lock, so parallel rows do not queue behind each other's reads."""
+    records = kc.invited_roles.invited_roles(kc.organizations.organization_by_id(admin, employer_id))
+    if any(r["email"] == email.lower() and r["accepted"] is None for r in records.values()):
+        kc.invited_roles.discard_role_records(admin, employer_id, email)
+
+
+def _send_welcome(admin: KeycloakAdmin, user_id: str, email: str, client_id, redirect_uri, created: bool,
+                  actions: list[str] | None = None) -> None:
     try:
         with kc.errors.boundary(f"welkomstmail aan {email}", mail=True):  # a 5xx here is the mail server
             admin.send_update_account(user_id=user_id, payload=[WELCOME_MARK], lifespan=kc.users.WELCOME_LINK_LIFESPAN,
@@ -147,15 +166,17 @@ def _send_welcome(admin: KeycloakAdmin, user_id: str, email: str, client_id, red
         raise kc.errors.MailNotSent(f"the welcome e-mail to {email} could not be sent (is SMTP up?); "
                                     + ("the account was not kept, a re-run creates it again" if created
                                 else "a re-run sends it")) from exc
-    _mark_welcome_sent(admin, user_id)
+    _mark_welcome_sent(admin, user_id, actions)
 
 
-def _mark_welcome_sent(admin: KeycloakAdmin, user_id: str) -> None:
-    """Record the sent mail (see the module text); retried, since forgetting it means a second mail."""
+def _mark_welcome_sent(admin: KeycloakAdmin, user_id: str, known_actions: list[str] | None = None) -> None:
+    """Record the sent mail (see the module text); retried, since forgetting it means a second mail.
+    known_actions: the account's required actions as just read (or made), which spares the first read."""
     for pause in (*MARK_RETRIES, None):
         try:
-            account = _call(admin.get_user, user_id)
-            actions = list(account.get("requiredActions") or [])
+            if known_actions is None:
+                known_actions = list(_call(admin.get_user, user_id).get("requiredActions") or [])
+            actions, known_actions = known_actions, None  # a retry reads the account again
             if WELCOME_MARK not in actions:
                 _call(admin.update_user, user_id, {"requiredActions": [*actions, WELCOME_MARK]})
             return

@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -40,7 +39,7 @@ from app import validation
 from app.config import load_settings
 from app.extensions import db
 from app.models import Employer
-from scripts import exit_codes, import_resume
+from scripts import bulk, exit_codes, import_resume
 # exit codes and the one error boundary (one sentence, no traceback, no raw JSON/HTML): scripts/exit_codes.py
 from scripts.exit_codes import (EXIT_BAD_INPUT, EXIT_CODES_HELP, EXIT_CONFLICT, EXIT_MAIL, EXIT_OK,  # noqa: F401
                                 EXIT_PARTIAL, EXIT_REFUSED, EXIT_UNREACHABLE, NotKeycloak, Usage)
@@ -48,6 +47,7 @@ from scripts import provisioning_rows as rows
 from scripts.portal_db import portal_records
 
 console = Console(highlight=False)
+MAX_WORKERS = 32  # parallel rows of an import; Keycloak's own worker pool is far larger (see README, Benchmarks)
 errors = Console(stderr=True, highlight=False)
 
 
@@ -500,19 +500,18 @@ def cmd_import(args) -> int:
                 return _planned(admin, employer_id, row, args.existing_account, employer_names)
             return _import_row(admin, employer_id, row, client_id, redirect_uri, args.existing_account, employer_names)
 
-        with ThreadPoolExecutor(max_workers=max(1, min(args.workers, 16))) as pool:
-            futures = {pool.submit(one, row): row for row in work}
-            for future in as_completed(futures):
-                row = futures[future]
-                try:
-                    outcomes[row.line] = future.result()
-                except (kc.errors.KeycloakUnreachable, KeycloakConnectionError):
-                    unreachable = True
-                    failed.append(rows.Rejected(row.line, row.email, "Keycloak onbereikbaar; opnieuw draaien maakt "
-                                                                      "deze regel af"))
-                except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
-                    failed.append(rows.Rejected(row.line, row.email, exit_codes.explain(exc)[1]))
-                progress.advance(task)
+        for row, outcome, error in bulk.run_bounded(one, work, min(args.workers, MAX_WORKERS)):
+            if error is None:
+                outcomes[row.line] = outcome
+            elif isinstance(error, (kc.errors.KeycloakUnreachable, KeycloakConnectionError)):
+                unreachable = True
+                failed.append(rows.Rejected(row.line, row.email, "Keycloak onbereikbaar; opnieuw draaien maakt "
+                                                                  "deze regel af"))
+            elif isinstance(error, Exception):  # one bad row must not stop the others
+                failed.append(rows.Rejected(row.line, row.email, exit_codes.explain(error)[1]))
+            else:
+                raise error
+            progress.advance(task)
     dossiers = _import_dossiers(admin, parsed, by_name, outcomes, failed, args)
     counts: dict[str, int] = {}
     for outcome in outcomes.values():
@@ -788,7 +787,8 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--existing-account", action="store_true",
                            help="also add addresses that already have an account (e.g. at another employer); "
                                 "without this flag such rows fail with the reason")
-    importing.add_argument("--workers", type=int, default=4, help="parallel requests to Keycloak (default 4, max 16)")
+    importing.add_argument("--workers", type=int, default=8,
+                           help=f"rows handled at once (default 8, max {MAX_WORKERS})")
     importing.add_argument("--mark-missing-as-left", action="store_true",
                            help="mark the employees of the file's employers whom the file no longer lists as left "
                                 "(their dossiers are kept, never deleted); refused when any row is rejected or fails")

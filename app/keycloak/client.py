@@ -18,6 +18,9 @@ from app.config import Settings
 
 EXTENSION = "arbo_portal_admin"
 TIMEOUT = 30
+# kept-alive connections per client: the bulk import runs up to 32 requests at once (scripts/bulk.py);
+# with requests' default of 10 every further one would open and drop a connection per call
+POOL_SIZE = 32
 
 
 def master_admin(settings: Settings, realm: str | None = None) -> KeycloakAdmin:
@@ -25,7 +28,7 @@ def master_admin(settings: Settings, realm: str | None = None) -> KeycloakAdmin:
     connection = KeycloakOpenIDConnection(
         server_url=settings.keycloak_url, username=settings.keycloak_admin_user,
         password=settings.keycloak_admin_password, realm_name=realm or settings.realm,
-        user_realm_name="master", client_id="admin-cli", timeout=TIMEOUT,
+        user_realm_name="master", client_id="admin-cli", timeout=TIMEOUT, pool_maxsize=POOL_SIZE,
     )
     return KeycloakAdmin(connection=connection)
 
@@ -42,7 +45,8 @@ def portal_client(settings: Settings, realm: str | None = None) -> KeycloakAdmin
 
 def _service_account(settings: Settings, realm: str | None, client_id: str, secret: str) -> KeycloakAdmin:
     connection = KeycloakOpenIDConnection(server_url=settings.keycloak_url, realm_name=realm or settings.realm,
-                                          client_id=client_id, client_secret_key=secret, timeout=TIMEOUT)
+                                          client_id=client_id, client_secret_key=secret, timeout=TIMEOUT,
+                                          pool_maxsize=POOL_SIZE)
     return KeycloakAdmin(connection=connection)
 
 
