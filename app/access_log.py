@@ -38,7 +38,11 @@ def _client_address() -> str:
 
 
 def _append(**fields) -> None:
-    audit_chain.append(**fields)
+    _append_all([fields])
+
+
+def _append_all(rows: list[dict]) -> None:
+    audit_chain.append_all(rows)
     current_app.extensions["access_log_sealer"].wake()
 
 
@@ -58,8 +62,10 @@ def record_overview(viewer: Viewer, employer: Employer, action: str = DASHBOARD)
 def record_list(viewer: Viewer, relation: str, employees, action: str = EMPLOYEE_LIST) -> None:
     """A list of employees read (app.employees): one row per employee shown, whose data it is, with
     their employer as the object; each employee sees it in their own access log."""
-    for employee in employees:
-        record(viewer, relation, employee, action, employee.employer_id)
+    role, ip = viewer.role_for(relation), _client_address()
+    _append_all([dict(actor_sub=viewer.sub, actor_name=viewer.name, actor_role=role, employee_id=employee.id,
+                      employer_id=employee.employer_id, action=action, object_id=employee.employer_id, ip=ip)
+                 for employee in employees])
 
 
 def entries_for(employee: Employee, limit: int = 200) -> list[AccessLog]:

@@ -93,14 +93,21 @@ _SHARED_SEAL_LOCK = text("SELECT pg_advisory_xact_lock_shared(:key)").bindparams
 
 def append(**fields) -> None:
     """Insert one unsealed row and commit: durable when this returns; the chain links it later."""
-    values = dict(fields, at=utcnow(), object_id=fields.get("object_id") or "", ip=(fields.get("ip") or "")[:45],
-                  row_hash="")
+    append_all([fields])
+
+
+def append_all(rows) -> None:
+    """Insert unsealed rows in one transaction (a list page logs one row per person shown: one
+    commit, not one per row); durable when this returns."""
+    stamp = utcnow()
     try:
-        if db.session.get_bind().dialect.name == "postgresql":
+        postgres = db.session.get_bind().dialect.name == "postgresql"
+        if postgres:
             db.session.execute(_SHARED_SEAL_LOCK)
-            db.session.execute(_INSERT, values)
-        else:
-            db.session.execute(_INSERT_SQLITE, values)
+        for fields in rows:
+            values = dict(fields, at=stamp, object_id=fields.get("object_id") or "",
+                          ip=(fields.get("ip") or "")[:45], row_hash="")
+            db.session.execute(_INSERT if postgres else _INSERT_SQLITE, values)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_access_log_sealing"
-down_revision = "0007_employer_data_version"
+down_revision = "0008_employee_list_index"
 branch_labels = None
 depends_on = None
 

@@ -279,3 +279,16 @@ def test_the_sealer_thread_seals_what_its_worker_appended(app):
     while log_rows(app)[0].row_hash == "" and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(log_rows(app)[0].row_hash) == 64
+
+
+def test_a_list_page_appends_its_rows_in_one_transaction(app):
+    """A list logs one row per person shown in one commit: all of them, or (one bad row) none."""
+    row = dict(actor_sub="s", actor_name="n", actor_role="staff", employee_id=None, employer_id=None,
+               action="employee-list", object_id="", ip="")
+    with app.app_context():
+        audit_chain.append_all([row, row, row])
+        assert len(log_rows(app)) == 3
+        with pytest.raises(Exception):
+            audit_chain.append_all([row, dict(row, actor_sub=None)])
+    assert len(log_rows(app)) == 3
+    assert seal(app) == 3
