@@ -2,7 +2,8 @@
 registers it with Chromium's virtual authenticator (DevTools protocol WebAuthn); signs in again with
 password + passkey; then takes the quick path, the passkey alone on the sign-in page (user
 verification required: device plus PIN or biometrics, still two factors); and Mijn instellingen
-lists the passkey and adds a second one.
+lists the passkey and adds a second one; forgot password, the passkey proves it is them before the
+new password is set (a passkey-only user would otherwise be stuck there).
 
 Keycloak runs under the name localhost for this test (WebAuthn refuses 127.0.0.1 as relying party);
 the portal stays at 127.0.0.1."""
@@ -56,7 +57,7 @@ def _signed_in(page, portal) -> bool:
     return page.url.startswith(portal.url) and page.locator("#logout").count() > 0
 
 
-def test_passkey_registration_and_sign_in(page, localhost_portal, screenshot):
+def test_passkey_registration_and_sign_in(page, localhost_portal, mail_sink, screenshot):
     portal = localhost_portal
     org_id = kc.organizations.ensure_organization(portal.admin, f"Werkgever {uuid.uuid4().hex[:6]}",
                                                   f"{uuid.uuid4().hex[:8]}.nl")
@@ -126,6 +127,27 @@ def test_passkey_registration_and_sign_in(page, localhost_portal, screenshot):
     methods = page.inner_text("#methods")
     assert "Passkey (Laptop)" in methods and "Passkey (Telefoon)" in methods
     assert len(_passkeys(portal, account)) == 2
+
+    # (5) forgot password: after the e-mail link the passkey is the second factor (this user has no
+    # app, SMS or recovery codes). The device stays silent on the sign-in page, where it would
+    # otherwise take the quick path before "Wachtwoord vergeten?" is clicked.
+    from tests.browser.test_journey_forgot_password import request_reset, reset_link
+
+    sign_out(page, portal)
+    _presence(cdp, authenticator, False)
+    request_reset(page, portal, email)
+    page.goto(reset_link(mail_sink.wait_for(email, "Wachtwoord wijzigen")))
+    page.wait_for_selector("#authenticateWebAuthnButton")
+    screenshot("reset-asks-passkey")
+    _presence(cdp, authenticator, True)
+    with page.expect_navigation():
+        page.click("#authenticateWebAuthnButton")
+    assert "Wachtwoord bijwerken" in page.inner_text("h1")
+    new_password = "Nieuw-" + secrets.token_urlsafe(12) + "2!"
+    page.fill("#password-new", new_password)
+    page.fill("#password-confirm", new_password)
+    submit(page, "input[type=submit], button[type=submit]")
+    assert _signed_in(page, portal), page.url
 
 
 def _finish_fresh_sign_in(page, email: str, password: str) -> None:

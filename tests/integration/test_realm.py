@@ -61,13 +61,20 @@ def test_browser_and_reset_flows_demand_a_second_factor(keycloak, served_realm):
     assert served_realm["resetCredentialsFlow"] == "arbo reset credentials"
     browser = admin.get_authentication_flow_executions("arbo browser")
     two_factor = {e.get("providerId") for e in browser if e["level"] == 2}
-    # the app, the SMS, the first-time choice, and the recovery codes for a lost phone (issue 12.3)
-    assert two_factor == {"auth-otp-form", "arbo-sms-authenticator", "arbo-2fa-enrolment", "auth-recovery-authn-code-form"}
+    # the app, the SMS, the first-time choice, the recovery codes for a lost phone and the passkey
+    # (issue 12.3); the condition skips the sub-flow only after a passkey sign-in on the first page
+    factors = {"auth-otp-form", "arbo-sms-authenticator", "arbo-2fa-enrolment", "auth-recovery-authn-code-form",
+               "webauthn-authenticator-passwordless"}
+    assert two_factor == factors | {"conditional-credential"}
     assert not any(e.get("providerId") == "organization" for e in browser), "e-mail and password on one page"
     reset = [e for e in admin.get_authentication_flow_executions("arbo reset credentials") if e["level"] == 0]
     assert [e.get("providerId") or e["displayName"] for e in reset] == [
         "arbo-reset-birthdate", "reset-credential-email", "arbo reset 2FA", "reset-password"]
     assert all(e["requirement"] == "REQUIRED" for e in reset)
+    # before a new password: the same second factors, with no condition that could skip them
+    reset_two_factor = {e.get("providerId") for e in admin.get_authentication_flow_executions("arbo reset credentials")
+                        if e["level"] == 1}
+    assert reset_two_factor == factors
     assert "arbo-2fa-replacement" in served_realm["eventsListeners"]
 
 

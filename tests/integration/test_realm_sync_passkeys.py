@@ -12,6 +12,7 @@ pytestmark = pytest.mark.integration
 
 FORMS = "arbo browser forms"
 FLOW = "arbo browser 2FA"
+RESET_FLOW = "arbo reset 2FA"  # forgot password: a passkey-only user proves it with the passkey
 PASSKEY_STEP = "webauthn-authenticator-passwordless"
 CONDITION = "conditional-credential"
 ACTION = "webauthn-register-passwordless"
@@ -35,6 +36,7 @@ def _check_passkeys(admin, realm_name):
     assert not realm.get("webAuthnPolicyPasswordlessRpId")  # the host the browser used
     steps = _steps(admin)
     assert steps[PASSKEY_STEP]["requirement"] == "ALTERNATIVE"
+    assert _steps(admin, RESET_FLOW)[PASSKEY_STEP]["requirement"] == "ALTERNATIVE"
     assert steps[CONDITION]["requirement"] == "REQUIRED"
     config = admin.get_authenticator_config(steps[CONDITION]["authenticationConfig"])["config"]
     assert config == {"credentials": "webauthn-passwordless", "included": "false"}
@@ -55,6 +57,7 @@ def test_sync_adds_passkeys_to_an_older_realm(keycloak, realm_factory, master):
     # REQUIRED, passkeys off and the registration action disabled
     for step in (PASSKEY_STEP, CONDITION):
         admin.delete_authentication_flow_execution(_steps(admin)[step]["id"])
+    admin.delete_authentication_flow_execution(_steps(admin, RESET_FLOW)[PASSKEY_STEP]["id"])
     admin.update_authentication_flow_executions(_subflow(admin) | {"requirement": "REQUIRED"}, FORMS)
     policy = {key: value for key, value in desired.items() if key.startswith("webAuthnPolicyPasswordless")}
     admin.update_realm(desired["realm"], policy | {"webAuthnPolicyPasswordlessPasskeysEnabled": False})
@@ -65,6 +68,7 @@ def test_sync_adds_passkeys_to_an_older_realm(keycloak, realm_factory, master):
     assert outcome == "would update"
     keys = {key for key, _, _ in changes}
     assert {f"flowStep.{FLOW}.{PASSKEY_STEP}", f"flowStep.{FLOW}.{CONDITION}",
+            f"flowStep.{RESET_FLOW}.{PASSKEY_STEP}",
             f"flowRequirement.{FORMS}.{FLOW}", f"requiredActionSetup.{ACTION}",
             "webAuthnPolicyPasswordlessPasskeysEnabled"} <= keys
     assert PASSKEY_STEP not in _steps(admin)  # a dry run changes nothing
