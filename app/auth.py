@@ -240,7 +240,13 @@ def callback():
     from app import dossier_mobile  # the number proven at SMS setup, into the dossier
 
     dossier_mobile.fill_from_keycloak(user["sub"])
-    return redirect(safe_next(next_url))
+    target = safe_next(next_url)
+    if target == url_for("dashboard.home"):  # no page asked for: straight to the landing page, one hop less
+        from app import access
+        from app.dashboard import landing_endpoint
+
+        target = url_for(landing_endpoint(access.Viewer.from_user(user, None)))
+    return redirect(target)
 
 
 @bp.post("/logout")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import functools
 import threading
 from collections import OrderedDict
 from calendar import monthrange
@@ -286,9 +287,11 @@ def _overview(employer: Employer, viewer: access.Viewer) -> dict:
     # the aggregates and the list's count cover the whole employer: computed once per data version
     totals = CACHE.get(("aggregates", *version), lambda: _aggregates(employer, today))
     months = totals["months"]
-    query = _filtered_query(employer, filters, today)
+    # the list's statement is built only when its count or its page is not cached (building it is a
+    # good part of a cached request's CPU)
+    query = functools.cache(lambda: _filtered_query(employer, filters, today))
     matching = CACHE.get(("matching", *version, filters["q"], filters["status"], filters["long"]),
-                         lambda: db.session.scalar(db.select(db.func.count()).select_from(query.order_by(None).subquery())))
+                         lambda: db.session.scalar(db.select(db.func.count()).select_from(query().order_by(None).subquery())))
     pages = max(1, -(-matching // PAGE_SIZE))
     page = min(filters["page"], pages)
     pagination = {"page": page, "pages": pages, "matching": matching}
@@ -296,7 +299,7 @@ def _overview(employer: Employer, viewer: access.Viewer) -> dict:
     def cases_html() -> Markup:
         # one page of the list, rendered: the same for every manager of this employer until the next write
         cases = [access.case_view(case, access.MANAGER, today)
-                 for case in db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))]
+                 for case in db.session.scalars(query().limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))]
         return Markup(render_template("dashboard/_cases.html", cases=cases, filters=filters | {"page": page},
                                       pagination=pagination))
 

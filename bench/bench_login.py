@@ -143,7 +143,9 @@ def portal_sign_in(portal_url: str, user: User) -> None:
             raise SignInFailed(f"callback answered {callback.status_code} without a session")
         response = http.get(portal_url + callback.headers["Location"] if callback.headers["Location"].startswith("/")
                             else callback.headers["Location"], timeout=30)
-        if response.status_code != 200 or not response.url.startswith(portal_url) or 'id="signed-in-as"' not in response.text:
+        # the first page is where the user lands (an employee: their dossier, or the page saying there is
+        # none yet); signed in means the sign-out button is there
+        if response.status_code != 200 or not response.url.startswith(portal_url) or 'id="logout"' not in response.text:
             raise SignInFailed(f"first page answered {response.status_code} at {response.url}")
 
 

@@ -183,3 +183,37 @@ def test_one_session_user_shape_everywhere():
                  for path in (ROOT / folder).rglob("*.py") if literal.search(path.read_text(encoding="utf-8"))]
     assert offenders == []
     assert set(session_user_from_claims({"sub": "s"})) == {"sub", "sid", "email", "name", "roles", "employers"}
+
+
+@pytest.mark.parametrize("roles, groups, landing", [
+    (["employee"], [], "/dossier"),
+    (["manager"], [], "/dashboard"),
+    (["employee"], ["/werkgevers/0b6f1d8e-5a8c-4f59-9d1c-2f6a3e4b5c6d/manager"], "/dashboard"),
+    (["staff"], [], "/dashboard"),
+])
+def test_sign_in_without_a_page_asked_for_lands_in_one_hop(client, known_metadata, roles, groups, landing):
+    """The callback sends the user straight to their landing page, not to / (which would redirect again)."""
+    from unittest import mock
+
+    from app.extensions import oauth
+
+    client.get("/auth/login")  # no next: the home page
+    claims = {"sub": "user-1", "sid": "kc-sid", "email": "m@ek88.nl", "name": "Marco", "roles": roles,
+              "groups": groups}
+    token = {"id_token": "id-1", "refresh_token": "refresh-1", "userinfo": claims}
+    with mock.patch.object(oauth.keycloak, "authorize_access_token", return_value=token):
+        response = client.get("/auth/callback?code=c&state=s")
+    assert response.status_code == 302 and response.location == landing
+    assert client.get(landing).status_code == 200  # and that page is served, not redirected once more
+
+
+def test_sign_in_keeps_the_page_asked_for(client, known_metadata):
+    from unittest import mock
+
+    from app.extensions import oauth
+
+    client.get("/auth/login?next=/dossier/access-log")
+    claims = {"sub": "user-1", "sid": "kc-sid", "email": "m@ek88.nl", "name": "Marco", "roles": ["manager"]}
+    with mock.patch.object(oauth.keycloak, "authorize_access_token",
+                           return_value={"id_token": "i", "refresh_token": "r", "userinfo": claims}):
+        assert client.get("/auth/callback?code=c&state=s").location == "/dossier/access-log"
