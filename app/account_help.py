@@ -19,7 +19,6 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from keycloak.exceptions import KeycloakGetError
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, ValidationError
 
@@ -95,22 +94,18 @@ def _navigation() -> dict:
     return {"may_help_sign_in": "staff" in viewer.roles or "superuser" in viewer.acting_roles}
 
 
+# Every admin call here passes the error boundary (kc.errors.guarded): what Keycloak answers arrives
+# as its exception. A user id Keycloak does not know (NotFound) answers exactly like one the viewer
+# may not help; any other refusal or failure is the 503 page.
 @bp.errorhandler(kc.errors.InvalidId)
 @bp.errorhandler(kc.errors.NotFound)
 def _not_found(error):
     return render_template("errors/error.html", status=404), 404
 
 
-@bp.errorhandler(KeycloakGetError)
-def _keycloak_said_no(error):
-    # a user id Keycloak does not know answers exactly like one the viewer may not help
-    if error.response_code == 404:
-        return _not_found(error)
-    return _keycloak_failed(error)
-
-
 @bp.errorhandler(kc.errors.KeycloakUnreachable)
 @bp.errorhandler(kc.errors.KeycloakRefused)
+@bp.errorhandler(kc.errors.KeycloakRejected)
 def _keycloak_failed(error):
     current_app.logger.warning("Keycloak admin call failed", exc_info=True)
     return render_template("errors/error.html", status=503), 503

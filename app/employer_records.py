@@ -10,14 +10,16 @@ Keycloak organization and the portal record change together, in the same order."
 from __future__ import annotations
 
 import re
-
-from keycloak import KeycloakAdmin
+from typing import TYPE_CHECKING
 
 from app import keycloak as kc
 from app.keycloak import employers as kc_employers
 from app.extensions import db
 from app.keycloak.ids import checked_id
 from app.models import AbsenceCase, Document, Employee, Employer
+
+if TYPE_CHECKING:
+    from keycloak import KeycloakAdmin
 
 # an employer's e-mail domain as Keycloak organizations take it (lower case, at least one dot)
 DOMAIN = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}")

@@ -9,10 +9,10 @@ refusal is the same 404 as a page that does not exist.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from keycloak import KeycloakAdmin
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -20,6 +20,9 @@ from app import access
 from app import keycloak as kc
 from app import security_log, validation
 from app.auth import login_required
+
+if TYPE_CHECKING:
+    from keycloak import KeycloakAdmin
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 

@@ -7,12 +7,15 @@ employer id. Run in an app context."""
 
 from __future__ import annotations
 
-from keycloak import KeycloakAdmin
+from typing import TYPE_CHECKING
 
 from app.extensions import db
 from app.keycloak import professionals as kc_professionals
 from app.keycloak.ids import checked_id
 from app.models import Employer, ProfessionalAssignment
+
+if TYPE_CHECKING:
+    from keycloak import KeycloakAdmin
 
 
 def assign(keycloak_user_id: str, employers: list[Employer], *, dry_run: bool = False) -> list[Employer]:

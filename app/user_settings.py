@@ -11,7 +11,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from keycloak.exceptions import KeycloakError
 from requests import RequestException
 
 from app import keycloak as kc
@@ -22,7 +21,8 @@ bp = Blueprint("user_settings", __name__, url_prefix="/settings")
 
 SECOND_FACTOR_TYPES = {"otp": "Authenticator-app", "arbo-sms": "Code per sms", "recovery-authn-codes": "Herstelcodes",
                        "webauthn-passwordless": "Passkey"}  # Keycloak's passkey (webauthn-register-passwordless)
-KEYCLOAK_TROUBLE = (KeycloakError, RequestException, OSError)
+# Keycloak's answers leave kc.errors.boundary() as KeycloakAdminError; no answer at all is requests' or the OS's
+KEYCLOAK_TROUBLE = (kc.errors.KeycloakAdminError, RequestException, OSError)
 
 
 def _admin():
@@ -45,7 +45,8 @@ def sign_in_methods(credentials: list[dict]) -> list[dict]:
 def index():
     methods, has_password, unavailable = [], False, False
     try:
-        credentials = _admin().get_credentials(user_id=g.user["sub"])
+        with kc.errors.boundary("sign-in methods"):
+            credentials = _admin().get_credentials(user_id=g.user["sub"])
         methods = sign_in_methods(credentials)
         has_password = any(c.get("type") == "password" for c in credentials)
     except KEYCLOAK_TROUBLE:
@@ -63,9 +64,10 @@ def sign_out_others():
     current_sid = g.user["sid"]
     try:
         admin = _admin()
-        others = [s["id"] for s in admin.get_sessions(user_id=g.user["sub"]) if s["id"] != current_sid]
-        for sid in others:
-            admin.connection.raw_delete(f"admin/realms/{settings.realm}/sessions/{sid}")
+        with kc.errors.boundary("other sessions"):
+            others = [s["id"] for s in admin.get_sessions(user_id=g.user["sub"]) if s["id"] != current_sid]
+            for sid in others:
+                admin.connection.raw_delete(f"admin/realms/{settings.realm}/sessions/{sid}")
     except KEYCLOAK_TROUBLE:
         current_app.logger.warning("could not end other sessions", exc_info=True)
         flash(_("Uitloggen op andere apparaten lukt nu niet. Probeer het later opnieuw."), "error")

@@ -4,7 +4,8 @@
     kc.invitations.invite(admin, organization_id, email=..., first_name=..., last_name=...)
 
 One module per job:
-  client         python-keycloak admin clients: the portal's one (bound in create_app), the CLI's
+  client         python-keycloak admin clients: the portal's one (bound in create_app, built on first
+                 use: python-keycloak is imported lazily, see client.py), the CLI's
   errors         the one error boundary: Keycloak answers -> our exceptions, by status and error code
   ids            the gate for ids that go into an admin path (UUIDs only, each segment quoted)
   rest           admin calls python-keycloak has no method for, through its own connection

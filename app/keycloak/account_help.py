@@ -8,8 +8,7 @@ app/keycloak/errors.py (KeycloakUnreachable, KeycloakRefused, MailNotSent, NotFo
 
 from __future__ import annotations
 
-from keycloak import KeycloakAdmin
-from keycloak.exceptions import KeycloakError, KeycloakGetError
+from typing import TYPE_CHECKING
 
 from app.keycloak.errors import KeycloakAdminError
 
@@ -19,6 +18,9 @@ from app.keycloak.errors import NotFound
 
 from app.keycloak.errors import guarded
 from app.keycloak.ids import checked_id
+
+if TYPE_CHECKING:
+    from keycloak import KeycloakAdmin
 
 # Credentials that are a second factor (or its backup): all go in a reset, so a found phone or an
 # old list of recovery codes no longer signs anyone in.
@@ -37,6 +39,8 @@ ACTION_MAIL_LIFESPAN = 3 * 24 * 3600  # as an invitation: 3 days
 
 def user(admin: KeycloakAdmin, user_id: str) -> dict:
     """The user's representation; NotFound when Keycloak does not know the id."""
+    from keycloak.exceptions import KeycloakGetError
+
     try:
         return guarded(admin.get_user, checked_id(user_id, "user id"))
     except KeycloakGetError as exc:
@@ -82,6 +86,8 @@ def reset_second_factor(admin: KeycloakAdmin, user_id: str) -> list[str]:
 def send_set_password_mail(admin: KeycloakAdmin, user_id: str, *, client_id: str, redirect_uri: str) -> None:
     """Keycloak's "set your password" e-mail (executeActions: UPDATE_PASSWORD), link valid 3 days:
     the welcome for someone who never signed in, a reset for someone who did."""
+    from keycloak.exceptions import KeycloakError
+
     try:
         guarded(admin.send_update_account, user_id=checked_id(user_id, "user id"), payload=SET_PASSWORD_ACTIONS,
                 client_id=client_id, lifespan=ACTION_MAIL_LIFESPAN, redirect_uri=redirect_uri)

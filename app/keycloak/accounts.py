@@ -4,7 +4,6 @@ link was followed). python-keycloak's own call, through the portal's run-time ad
 from __future__ import annotations
 
 import requests
-from keycloak.exceptions import KeycloakError
 
 from app.keycloak.ids import InvalidId, checked_id
 
@@ -18,6 +17,8 @@ def has_password(admin, user_id: str | None) -> bool | None:
         user_id = checked_id(user_id, "user id")  # validated before it reaches the admin API's path
     except InvalidId:
         return False
+    from keycloak.exceptions import KeycloakError
+
     try:
         credentials = admin.get_credentials(user_id)
     except (KeycloakError, requests.RequestException):

@@ -6,10 +6,13 @@ organization's id and alias stay: the portal matches on the id, so the rename ke
 
 from __future__ import annotations
 
-from keycloak import KeycloakAdmin
+from typing import TYPE_CHECKING
 
 from app import keycloak as kc
 from app.keycloak.ids import checked_id
+
+if TYPE_CHECKING:
+    from keycloak import KeycloakAdmin
 
 
 class EmployerExists(kc.errors.KeycloakAdminError):

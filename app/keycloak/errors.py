@@ -13,8 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 
-from keycloak.exceptions import KeycloakConnectionError, KeycloakError
-
 from app.keycloak.ids import InvalidId
 
 __all__ = ["InvalidId", "KeycloakAdminError", "KeycloakUnreachable", "NotKeycloak", "KeycloakRefused", "BadCredentials",
@@ -143,6 +141,8 @@ def classify(status: int | None, raw_body, what: str, *, mail: bool = False) -> 
 
 def translate(exc: Exception, what: str = "", *, mail: bool = False) -> KeycloakAdminError:
     """Our exception for an exception python-keycloak (or requests underneath it) raised."""
+    from keycloak.exceptions import KeycloakConnectionError, KeycloakError
+
     if isinstance(exc, KeycloakAdminError):
         return exc
     if isinstance(exc, KeycloakConnectionError):
@@ -155,6 +155,8 @@ def translate(exc: Exception, what: str = "", *, mail: bool = False) -> Keycloak
 @contextlib.contextmanager
 def boundary(what: str = "", *, mail: bool = False):
     """Run a block of python-keycloak calls; whatever Keycloak answers wrongly leaves it as our exception."""
+    from keycloak.exceptions import KeycloakError
+
     try:
         yield
     except KeycloakError as exc:

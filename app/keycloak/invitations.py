@@ -22,8 +22,7 @@ meet (2) and (3) grants nothing and is removed.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-
-from keycloak import KeycloakAdmin
+from typing import TYPE_CHECKING
 
 from app.keycloak import rest
 from app.keycloak.errors import AlreadyMember, Conflict, ExistingAccount, InvitationExists, KeycloakAdminError
@@ -34,6 +33,9 @@ from app.keycloak.invited_roles import (ACCEPTED, INVITE_ROLES, PENDING, check_r
 from app.keycloak.organizations import find_member_by_email, organization_by_id, organization_members, user_organization_ids
 from app.keycloak.roles import grant_employer_roles
 from app.keycloak.users import find_user_by_email
+
+if TYPE_CHECKING:
+    from keycloak import KeycloakAdmin
 
 PAGE = 200
 

@@ -10,12 +10,14 @@ sentDate]: bound to that one invitation, not to the e-mail address. Once used it
 from __future__ import annotations
 
 import threading
-
-from keycloak import KeycloakAdmin
+from typing import TYPE_CHECKING
 
 from app.keycloak.errors import KeycloakAdminError
 from app.keycloak.ids import checked_id, is_id
 from app.keycloak.organizations import organization_by_id, update_organization
+
+if TYPE_CHECKING:
+    from keycloak import KeycloakAdmin
 
 INVITE_ROLES = {"manager": ("manager",), "superuser": ("manager", "superuser")}
 PENDING, ACCEPTED = "invite:", "accepted:"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-
-from keycloak import KeycloakAdmin
+from typing import TYPE_CHECKING
 
 from app.keycloak.errors import KeycloakAdminError, boundary, guarded
 from app.keycloak.ids import checked_id
+
+if TYPE_CHECKING:
+    from keycloak import KeycloakAdmin
 
 
 def alias(name: str) -> str:

@@ -10,11 +10,13 @@ extension's MethodPolicy). Errors are app.keycloak.errors'; nothing half-created
 
 from __future__ import annotations
 
-from keycloak import KeycloakAdmin
-from keycloak.exceptions import KeycloakError
+from typing import TYPE_CHECKING
 
 from app import keycloak as kc
 from app.keycloak.ids import checked_id
+
+if TYPE_CHECKING:
+    from keycloak import KeycloakAdmin
 
 PROFESSIONAL_ROLES = ("physician", "staff")
 
@@ -24,6 +26,8 @@ def ensure_professional(admin: KeycloakAdmin, *, email: str, first_name: str, la
                         redirect_uri: str | None = None) -> tuple[str, str]:
     """(user id, what happened): "invited" (account made, e-mail sent), "unchanged" (already has the
     role) or "role added" (an existing account, only with existing_account)."""
+    from keycloak.exceptions import KeycloakError
+
     if role not in PROFESSIONAL_ROLES:
         raise kc.errors.KeycloakAdminError(f"unknown role {role!r}; known: {', '.join(PROFESSIONAL_ROLES)}")
     user = kc.errors.guarded(kc.users.find_user_by_email, admin, email)

@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-
-from keycloak import KeycloakAdmin
+from typing import TYPE_CHECKING
 
 from app.config import ROOT
 from app.keycloak import realm_steps, rest
@@ -17,6 +16,9 @@ from app.keycloak.errors import KeycloakAdminError, guarded
 from app.keycloak.ids import checked_id
 from app.keycloak.single_factor import (apply_single_factor_changes, enforce_no_single_factor, ensure_flows,
                                         refuse_master, single_factor_changes)
+
+if TYPE_CHECKING:
+    from keycloak import KeycloakAdmin
 
 REALM_TEMPLATE = ROOT / "realm-export.json"
 PLACEHOLDER = re.compile(r"\$\{([A-Z0-9_]+)(?::([^}]*))?\}")

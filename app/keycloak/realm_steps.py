@@ -17,11 +17,13 @@ so a sub-flow disabled on purpose stays disabled.
 
 from __future__ import annotations
 
-from keycloak import KeycloakAdmin
-from keycloak.exceptions import KeycloakGetError
+from typing import TYPE_CHECKING
 
 from app.keycloak.errors import guarded
 from app.keycloak.rest import call as _raw
+
+if TYPE_CHECKING:
+    from keycloak import KeycloakAdmin
 
 STEP = "flowStep."
 SUBFLOW = "flowRequirement."
@@ -30,6 +32,8 @@ ACTION = "requiredActionSetup."  # not "requiredAction.": single_factor_changes(
 
 def _served_steps(admin: KeycloakAdmin, alias: str) -> set[str] | None:
     """Authenticators directly in the flow (sub-flows' own steps excluded); None: no such flow."""
+    from keycloak.exceptions import KeycloakGetError
+
     try:
         executions = guarded(admin.get_authentication_flow_executions, alias)
     except KeycloakGetError as exc:

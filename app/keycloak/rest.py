@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import copy
 import json
-
-from keycloak import KeycloakAdmin
-from keycloak.exceptions import KeycloakConnectionError
+from typing import TYPE_CHECKING
 
 from app.keycloak.errors import KeycloakUnreachable, checked
 from app.keycloak.ids import checked_id
 from app.keycloak.ids import path as id_path
+
+if TYPE_CHECKING:
+    from keycloak import KeycloakAdmin
 
 _FORM = "application/x-www-form-urlencoded"
 
@@ -51,6 +52,8 @@ def call(admin: KeycloakAdmin, method: str, segments: tuple, *, body=None, what:
          **params):
     """One admin call; method GET, DELETE, PUT (JSON), POST_JSON or POST (form); our exceptions on failure.
     segments: a tuple of path segments under the realm, each quoted (a fixed path may be one string)."""
+    from keycloak.exceptions import KeycloakConnectionError
+
     if isinstance(segments, str):
         segments = tuple(segments.split("/"))
     path = realm_path(admin, *segments)
@@ -75,6 +78,8 @@ def call(admin: KeycloakAdmin, method: str, segments: tuple, *, body=None, what:
 
 def put_text(admin: KeycloakAdmin, segments: tuple, text: str, *, what: str):
     """PUT a text/plain body (realm localization texts)."""
+    from keycloak.exceptions import KeycloakConnectionError
+
     try:
         response = _twin(admin, "text/plain").raw_put(realm_path(admin, *segments), data=text.encode("utf-8"))
     except KeycloakConnectionError as exc:

@@ -9,12 +9,14 @@ organization groups: see the package docstring.
 from __future__ import annotations
 
 import threading
-
-from keycloak import KeycloakAdmin
+from typing import TYPE_CHECKING
 
 from app.keycloak.errors import KeycloakAdminError, NotFound, guarded
 from app.keycloak.ids import checked_id, is_id
 from app.keycloak.organizations import list_organizations, organization_members, user_organization_ids
+
+if TYPE_CHECKING:
+    from keycloak import KeycloakAdmin
 
 REALM_ROLES = ("employee", "physician", "staff")      # hold realm-wide (physicians/staff: per employer in the portal DB)
 EMPLOYER_ROLES = ("manager", "superuser")             # hold for one employer: organization groups

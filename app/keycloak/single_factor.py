@@ -8,10 +8,13 @@ after every realm create and update (realm.py) and at every Keycloak start (kc_r
 
 from __future__ import annotations
 
-from keycloak import KeycloakAdmin
+from typing import TYPE_CHECKING
 
 from app.keycloak.errors import KeycloakAdminError, guarded
 from app.keycloak.ids import checked_id
+
+if TYPE_CHECKING:
+    from keycloak import KeycloakAdmin
 
 DENIED_DIRECT_GRANT_FLOW = "arbo direct grant denied"
 DENY_ACCESS = "deny-access-authenticator"

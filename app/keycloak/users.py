@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from keycloak import KeycloakAdmin
+from typing import TYPE_CHECKING
 
 from app.keycloak.errors import ExistingAccount, KeycloakAdminError, MailNotSent, boundary, guarded
 from app.keycloak.ids import checked_id
 from app.keycloak.invited_roles import discard_role_records
 from app.keycloak.organizations import add_member, user_organization_ids
 from app.keycloak.roles import EMPLOYER_ROLES, PORTAL_ROLES, REALM_ROLES, grant_employer_roles
+
+if TYPE_CHECKING:
+    from keycloak import KeycloakAdmin
 
 # Keycloak's execute-actions e-mail (UPDATE_PASSWORD) is an employee's welcome mail; its link holds 3 days
 WELCOME_LINK_LIFESPAN = 3 * 24 * 3600

@@ -34,7 +34,8 @@ def test_create_app_binds_one_client_of_the_portals_own_service_account(tmp_path
                                    portal_admin_client_id="portal-admin-x", portal_admin_client_secret="s3cret")
     with mock.patch("requests.sessions.Session.request", side_effect=AssertionError("no HTTP call at start")):
         app = create_app({"SETTINGS": settings})
-    admin = app.extensions[kc.client.EXTENSION]
+    with app.app_context():
+        admin = kc.client.portal_admin()  # built on first use, the same one ever after
     assert (admin.connection.client_id, admin.connection.client_secret_key) == ("portal-admin-x", "s3cret")
     assert admin.connection.realm_name == settings.realm and admin.connection.server_url == settings.keycloak_url
     with app.app_context():
@@ -43,7 +44,7 @@ def test_create_app_binds_one_client_of_the_portals_own_service_account(tmp_path
 
 def test_pages_share_the_one_client_across_requests(app, client, world):  # noqa: F811
     sign_in(client, app, "employee-a1")
-    bound = app.extensions[kc.client.EXTENSION]
+    bound = app.extensions[kc.client.EXTENSION].get()
     seen = []
     with mock.patch.object(bound, "get_credentials", side_effect=lambda **kw: seen.append(bound) or []):
         client.get("/settings")

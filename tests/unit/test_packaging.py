@@ -27,8 +27,8 @@ def test_the_keycloak_directory_is_no_python_package():
 
 def test_python_keycloak_is_not_shadowed_from_the_repository_root():
     # the repository root first on sys.path (cwd, as `python -m` and pytest put it), and keycloak/ itself
-    probe = ("import keycloak, app.keycloak.client as c; "
-             "print(keycloak.__file__); print(keycloak.KeycloakAdmin is c.KeycloakAdmin)")
+    probe = ("import keycloak, app.keycloak.client as c; from app.config import Settings; "
+             "print(keycloak.__file__); print(type(c.portal_client(Settings())) is keycloak.KeycloakAdmin)")
     for path in (str(ROOT), f"{ROOT}:{ROOT / 'keycloak'}"):
         out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env={"PYTHONPATH": path, "PATH": "/usr/bin"},
                              capture_output=True, text=True, check=True).stdout.split()
