@@ -170,6 +170,13 @@ def own_employee(viewer: Viewer, *options) -> Employee | None:
     return db.session.scalars(query).unique().first()
 
 
+def has_own_dossier(viewer: Viewer) -> bool:
+    """Whether own_employee would find a dossier, without loading it (the overview's link to it)."""
+    query = (db.select(Employee.id).join(Employee.employer)
+             .where(Employee.keycloak_user_id == viewer.sub, Employer.archived_at.is_(None)).limit(1))
+    return db.session.execute(query).first() is not None
+
+
 def relation_to(viewer: Viewer, employee: Employee) -> str | None:
     """How the viewer relates to this employee's data; None means: no access at all."""
     if employee.employer_id in served_employer_ids(viewer):

@@ -57,7 +57,7 @@ def index():
     if landing_endpoint(viewer) != "dashboard.index":
         # an employee has nothing here but a link to their dossier (issue 12: they land on it)
         return redirect(url_for(landing_endpoint(viewer)))
-    context = {"user": g.user, "viewer": viewer, "has_dossier": access.own_employee(viewer) is not None,
+    context = {"user": g.user, "viewer": viewer, "has_dossier": access.has_own_dossier(viewer),
                "invite_endpoint": "invitations.index" if viewer.may_invite and _has_endpoint("invitations.index")
                else None}
     if viewer.is_professional:  # the employee lists of the employers they serve

@@ -138,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     workers = max(1, min(args.workers, provision.MAX_WORKERS))
     managers = args.count // 100 if args.managers is None else max(0, min(args.managers, args.count))
+    os.environ.setdefault("LOCAL_DEVELOPMENT", "1")  # a developer's tool: the DEV ONLY defaults apply
     settings = load_settings()
 
     port = free_port()

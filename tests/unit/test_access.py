@@ -119,3 +119,19 @@ def test_a_recreated_employer_with_the_same_alias_gets_nothing_of_its_predecesso
     with app.app_context():
         assert access.managed_employer_ids(successor) == []  # ... which the portal has no data of
         assert access.employer_cases(access.managed_employer_ids(successor)) == []
+
+
+@pytest.mark.parametrize("sub", ["employee-a1", "employee-b1", "manager-a", "physician-a", "nobody"])
+def test_has_own_dossier_agrees_with_own_employee(app, world, sub):
+    """The overview's link to one's own dossier (a cheap existence check) follows own_employee, also
+    once the employer is archived."""
+    from datetime import datetime, timezone
+
+    from app.models import Employer
+
+    with app.app_context():
+        assert access.has_own_dossier(viewer(sub)) == (access.own_employee(viewer(sub)) is not None)
+        for employer in db.session.scalars(db.select(Employer)):
+            employer.archived_at = datetime.now(timezone.utc)
+        db.session.commit()
+        assert access.has_own_dossier(viewer(sub)) is False and access.own_employee(viewer(sub)) is None
