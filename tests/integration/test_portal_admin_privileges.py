@@ -60,12 +60,12 @@ def _status(admin: KeycloakAdmin, method: str, path: str, payload: dict | list |
 def test_the_app_binds_one_runtime_client_with_its_own_credentials(keycloak, tmp_path):
     settings = dataclasses.replace(keycloak, database_url=f"sqlite:///{tmp_path / 'p.sqlite'}")
     app = create_app({"SETTINGS": settings})
-    admin = app.extensions[kc.client.EXTENSION]
+    with app.app_context():
+        admin = kc.client.portal_admin()  # built on first use (python-keycloak stays unimported until then)
+        assert kc.client.portal_admin() is admin is app.extensions[kc.client.EXTENSION].get()
     assert admin.connection.client_id == settings.portal_admin_client_id == "portal-admin"
     assert admin.connection.client_secret_key == settings.portal_admin_client_secret
     assert settings.provisioner_client_secret not in (admin.connection.client_secret_key, admin.connection.password)
-    with app.app_context():
-        assert kc.client.portal_admin() is admin is kc.client.portal_admin()
 
 
 def test_the_service_account_holds_exactly_the_documented_roles(world):
