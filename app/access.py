@@ -163,18 +163,19 @@ def served_employer_ids(viewer: Viewer) -> list[str]:
 DOSSIER_LOAD = (joinedload(Employee.employer), joinedload(Employee.cases), selectinload(Employee.documents))
 
 
+def _own(query, viewer: Viewer):
+    """The viewer's own dossier row(s); none at an archived employer (kept for the retention time, not shown)."""
+    return query.join(Employee.employer).where(Employee.keycloak_user_id == viewer.sub, Employer.archived_at.is_(None))
+
+
 def own_employee(viewer: Viewer, *options) -> Employee | None:
-    """The viewer's own dossier; none at an archived employer (kept for the retention time, not shown)."""
-    query = (db.select(Employee).join(Employee.employer).where(Employee.keycloak_user_id == viewer.sub,
-                                                               Employer.archived_at.is_(None)).options(*options))
-    return db.session.scalars(query).unique().first()
+    """The viewer's own dossier."""
+    return db.session.scalars(_own(db.select(Employee), viewer).options(*options)).unique().first()
 
 
 def has_own_dossier(viewer: Viewer) -> bool:
     """Whether own_employee would find a dossier, without loading it (the overview's link to it)."""
-    query = (db.select(Employee.id).join(Employee.employer)
-             .where(Employee.keycloak_user_id == viewer.sub, Employer.archived_at.is_(None)).limit(1))
-    return db.session.execute(query).first() is not None
+    return db.session.execute(_own(db.select(Employee.id), viewer).limit(1)).first() is not None
 
 
 def relation_to(viewer: Viewer, employee: Employee) -> str | None:

@@ -75,25 +75,28 @@ def date_filter(value=None, format=None, rebase=True) -> str:
     return format_date(value, format, rebase)
 
 
+def _formatted(message: str, autoescape: bool, variables: dict) -> str:
+    """Jinja's newstyle gettext: always a format string, Markup under autoescape (variables escaped)."""
+    text = _catalogue().ugettext(message)
+    return (Markup(text) if autoescape else text) % variables
+
+
 @lru_cache(maxsize=4096)
 def _constant_text(locale: str, message: str, autoescape: bool) -> str:
     """A template string without variables, translated and formatted once per language. Jinja's
     newstyle gettext does a context call, a catalogue lookup, a Markup and a `%` for each of the
     thirty-odd strings on every page (about an eighth of a dashboard request); the result only
     depends on these three."""
-    text = _catalogue().ugettext(message)
-    return (Markup(text) if autoescape else text) % {}
+    return _formatted(message, autoescape, {})
 
 
 @pass_context
 def template_gettext(context, message: str, **variables) -> str:
-    """`_()` and `gettext()` in templates: Jinja's newstyle semantics (always a format string,
-    Markup under autoescape, so variables are escaped), remembered when there are no variables."""
+    """`_()` and `gettext()` in templates, remembered when there are no variables."""
     autoescape = context.eval_ctx.autoescape
     if not variables:
         return _constant_text(_locale_name(), message, autoescape)
-    text = _catalogue().ugettext(message)
-    return (Markup(text) if autoescape else text) % variables
+    return _formatted(message, autoescape, variables)
 
 
 def compile_translations(target: Path) -> None:
