@@ -11,9 +11,13 @@ it afterwards. Blocks of bare and portal sign-ins alternate, so both see the sam
 in once per path; a TOTP code is never used twice (Keycloak refuses that). Loopback only, bounded in
 count. Needs a running Keycloak (./dev run, or `python -m scripts.kc_runner start`).
 
-    .venv/bin/python -m bench.bench_login [--users 120] [--threads 4] [--blocks 4]
+    .venv/bin/python -m bench.bench_login [--users 120] [--threads 16] [--blocks 4]
 
-Prints a table and, as its last line, one JSON object: {"bare_per_s", "portal_per_s", "ratio", ...}.
+Besides the rates it measures, per sign-in, the CPU time of Keycloak's JVM, of the portal's gunicorn
+processes and of this client (which plays the browser), from /proc: where the difference goes.
+
+Prints a table and, as its last line, one JSON object: {"bare_per_s", "portal_per_s", "ratio",
+"<path>_<keycloak|portal|client>_cpu_ms", ...}.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ import requests
 
 from app import keycloak as kc
 from app.config import load_settings
+from bench import bench_invitations
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM_ACTION = re.compile(r'<form[^>]*id="(kc-form-login|kc-otp-login-form)"[^>]*action="([^"]+)"'
@@ -174,6 +179,38 @@ def create_users(admin, count: int) -> list[User]:
         return list(pool.map(one, range(count)))
 
 
+def process_cpu(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes (0 for one that cannot be read)."""
+    return sum(bench_invitations.cpu_seconds(pid) for pid in pids)
+
+
+def children(pid: int) -> list[int]:
+    """The gunicorn workers: the master's children."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            if f"\nPPid:\t{pid}\n" in status.read_text():
+                found.append(int(status.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+CPU_PARTS = ("keycloak", "portal", "client")
+
+
+class CpuMeter:
+    """CPU seconds spent by Keycloak, the portal (gunicorn master and workers) and this client during a block."""
+
+    def __init__(self, keycloak: int | None, portal: int) -> None:
+        self.keycloak, self.portal = [keycloak] if keycloak else [], [portal, *children(portal)]
+
+    def read(self) -> dict[str, float]:
+        mine = os.times()
+        return {"keycloak": process_cpu(self.keycloak), "portal": process_cpu(self.portal),
+                "client": mine.user + mine.system}
+
+
 def run_block(work, users: list[User], threads: int) -> tuple[int, int, float, list[float]]:
     """Sign every user in once with `threads` in parallel: (ok, failed, seconds, latencies)."""
     latencies, failures = [], []
@@ -223,7 +260,8 @@ def percentile(values: list[float], fraction: float) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=120, help="users created for the run (default 120)")
-    parser.add_argument("--threads", type=int, default=4, help="parallel sign-ins (default 4)")
+    parser.add_argument("--threads", type=int, default=16,
+                        help="parallel sign-ins (default 16: enough to keep both CPUs busy, so the rates compare costs, not waits)")
     parser.add_argument("--blocks", type=int, default=4, help="alternating blocks per path (default 4)")
     args = parser.parse_args(argv)
     users_count, threads, blocks = max(2, min(args.users, 2000)), max(1, min(args.threads, 32)), max(1, args.blocks)
@@ -256,13 +294,19 @@ def main(argv: list[str] | None = None) -> int:
         warm, measured = users[:1], users[1:]
         for work in paths.values():
             run_block(work, warm, 1)
-        totals = {name: {"ok": 0, "failed": 0, "seconds": 0.0, "latencies": []} for name in paths}
+        totals = {name: {"ok": 0, "failed": 0, "seconds": 0.0, "latencies": [], "cpu": dict.fromkeys(CPU_PARTS, 0.0)}
+                  for name in paths}
+        meter = CpuMeter(bench_invitations.keycloak_pid(settings.keycloak_port), server.pid)
         size = max(1, len(measured) // blocks)
         for index in range(0, len(measured), size):
             block = measured[index:index + size]
             order = ("bare", "portal") if (index // size) % 2 == 0 else ("portal", "bare")
             for name in order:
+                before = meter.read()
                 ok, failed, seconds, latencies = run_block(paths[name], block, threads)
+                after = meter.read()
+                for part in CPU_PARTS:
+                    totals[name]["cpu"][part] += after[part] - before[part]
                 totals[name]["ok"] += ok
                 totals[name]["failed"] += failed
                 totals[name]["seconds"] += seconds
@@ -276,14 +320,19 @@ def main(argv: list[str] | None = None) -> int:
     rates = {name: t["ok"] / t["seconds"] if t["seconds"] else 0.0 for name, t in totals.items()}
     print(f"\n{len(measured)} users, password + TOTP, {threads} parallel sign-ins, {blocks} alternating blocks, "
           f"{os.cpu_count()} CPUs shared by Keycloak, the portal (gunicorn 2x4) and the client\n")
-    print(f"{'path':10} {'sign-ins':>9} {'failed':>7} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{'path':10} {'sign-ins':>9} {'failed':>7} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8}   "
+          + "  ".join(f"{part + ' CPU ms':>16}" for part in CPU_PARTS))
+    cpu_ms = {name: {part: 1000 * t["cpu"][part] / max(t["ok"], 1) for part in CPU_PARTS} for name, t in totals.items()}
     for name, t in totals.items():
         print(f"{name:10} {t['ok']:>9} {t['failed']:>7} {rates[name]:>8.2f} "
-              f"{1000 * percentile(t['latencies'], 0.5):>8.0f} {1000 * percentile(t['latencies'], 0.99):>8.0f}")
+              f"{1000 * percentile(t['latencies'], 0.5):>8.0f} {1000 * percentile(t['latencies'], 0.99):>8.0f}   "
+              + "  ".join(f"{cpu_ms[name][part]:>16.1f}" for part in CPU_PARTS))
+    print("(CPU per sign-in: Keycloak's JVM, the portal's gunicorn processes, and this client, which plays the browser)")
     ratio = rates["portal"] / rates["bare"] if rates["bare"] else 0.0
     print(f"\nportal / bare: {ratio:.3f}x (target >= 0.95x)")
     print(json.dumps({"bare_per_s": round(rates["bare"], 2), "portal_per_s": round(rates["portal"], 2),
                       "ratio": round(ratio, 3), "users": len(measured), "threads": threads,
+                      **{f"{name}_{part}_cpu_ms": round(cpu_ms[name][part], 1) for name in totals for part in CPU_PARTS},
                       "failed": sum(t["failed"] for t in totals.values())}))
     return 0 if all(t["failed"] == 0 for t in totals.values()) else 1
 

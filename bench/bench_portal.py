@@ -1,6 +1,7 @@
 """Benchmark: dashboard, dossier and case-page throughput and p50/p99 latency at 32 concurrent clients,
 on the production server (gunicorn, as scripts/stack.py runs it), beside a hello-world route on the
-same server in the same run; and the workers' memory (RSS) after the load.
+same server in the same run, and beside a signed-in "floor" (session, employer lookup and access-log
+commit, no page: bench/routes.py); and the workers' memory (RSS) after the load.
 
 No Keycloak is needed: the benchmark fills a temporary database (SQLite, or a throw-away PostgreSQL
 of Debian's package on a free port, started and stopped here), makes the session cookies through the
@@ -220,7 +221,8 @@ def main() -> int:
     for key, (label, ok, rate, p50, p99, errors) in rows.items():
         print(f"{label:32} {ok:>9} {errors:>7} {rate:>8.0f} {p50:>8.1f} {p99:>8.1f} {rate / hello_rate:>8.2f}")
     print(f"\ngunicorn worker RSS after the load: {', '.join(f'{mb:.0f} MB' for mb in rss)}\n")
-    figures = {"hello_rps": round(hello_rate, 1), "hello_p99_ms": round(rows["hello"][4], 1)}
+    figures = {"hello_rps": round(hello_rate, 1), "hello_p99_ms": round(rows["hello"][4], 1),
+               "floor_rps": round(rows["floor"][2], 1), "floor_p99_ms": round(rows["floor"][4], 1)}
     for key in ("dashboard", "dossier", "case"):
         figures |= {f"{key}_rps": round(rows[key][2], 1), f"{key}_p50_ms": round(rows[key][3], 1),
                     f"{key}_p99_ms": round(rows[key][4], 1)}
@@ -255,6 +257,8 @@ def run_server(args, port: int, env: dict, workdir: Path, cookies: dict, case_id
 
         targets = {"hello": ("hello world (/bench/hello)", "/bench/hello", None, b"hello"),
                    "health": ("health (/healthz)", "/healthz", None, b"ok"),
+                   # session read + employer lookup + access-log commit, no page: the ceiling of any audited page
+                   "floor": ("signed-in floor (/bench/floor)", "/bench/floor", cookies["manager"], b"floor"),
                    "dashboard": ("dashboard (manager)", "/dashboard", cookies["manager"], b'id="absence-overview"'),
                    "dossier": ("dossier (employee)", "/dossier", cookies["employee"], b'id="personal-data"'),
                    "case": ("case page (employee)", f"/cases/{case_id}", cookies["employee"], b'id="case-details"')}

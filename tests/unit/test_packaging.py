@@ -47,7 +47,7 @@ def test_a_non_editable_install_imports(tmp_path):
     assert out.stdout.strip().startswith(str(target))
 
 
-def test_the_bench_route_exists_only_with_bench_on(tmp_path):
+def test_the_bench_routes_exist_only_with_bench_on(tmp_path):
     import dataclasses
 
     from app import create_app
@@ -58,3 +58,7 @@ def test_the_bench_route_exists_only_with_bench_on(tmp_path):
                                        database_url=f"sqlite:///{tmp_path}/b{on}.sqlite")
         client = create_app({"SETTINGS": settings, "TESTING": True}).test_client()
         assert client.get("/bench/hello").status_code == (200 if on else 404)
+        # the signed-in floor is a signed-in page like any other: without a session, the sign-in
+        floor = client.get("/bench/floor")
+        assert floor.status_code == (302 if on else 404)
+        assert not on or "/auth/login" in floor.headers["Location"]
