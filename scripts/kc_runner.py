@@ -40,12 +40,6 @@ PASSWORD_BLACKLIST_DIR = HERE / "password-blacklist"
 # start at what it settles on, cap at ~2.5x the most it ever committed (docker-compose.yml, cluster_kc.py: the same)
 KEYCLOAK_HEAP = "-Xms256m -Xmx768m"
 BLACKLIST_FALSE_POSITIVES = "--spi-password-policy--password-blacklist--false-positive-probability=0.000001"
-# start-dev turns Keycloak's theme caches off: every sign-in page and every e-mail re-reads and
-# re-parses its FreeMarker templates and message bundles. Production (kc.sh start, the cluster, the
-# image) caches them, and so does this runner, so that the tests and benchmarks see production's
-# costs: measured on 5 December, the welcome e-mail call took ~21 ms of Keycloak's CPU uncached and
-# ~11 ms cached. KEYCLOAK_THEME_DEV=1 turns the caches off again for editing a theme without restarts.
-THEME_CACHE_OPTIONS = ("--spi-theme--cache-themes=true", "--spi-theme--cache-templates=true")
 
 
 class RunnerError(Exception):
@@ -258,11 +252,6 @@ def hostname_options(settings: Settings) -> list[str]:
     return []
 
 
-def theme_cache_options(environ=os.environ) -> list[str]:
-    """Production's theme caching, unless KEYCLOAK_THEME_DEV=1 asks for templates read afresh on each use."""
-    return [] if environ.get("KEYCLOAK_THEME_DEV") == "1" else list(THEME_CACHE_OPTIONS)
-
-
 def start(settings: Settings, timeout: float = 300.0) -> str:
     """Start Keycloak (or reuse one that is already up) and wait until it is ready."""
     if is_ready(settings):
@@ -280,7 +269,7 @@ def start(settings: Settings, timeout: float = 300.0) -> str:
         f"--http-host={settings.keycloak_host}", f"--http-port={settings.keycloak_port}",
         "--http-management-port", str(settings.keycloak_management_port),
         "--health-enabled=true", "--db=dev-file", f"--db-url={db_url}",
-        BLACKLIST_FALSE_POSITIVES, *hostname_options(settings), *theme_cache_options(),
+        BLACKLIST_FALSE_POSITIVES, *hostname_options(settings),
     ]
     log = log_file(settings)
     with open(log, "ab") as out:

@@ -47,10 +47,3 @@ def test_status_and_stop_when_nothing_runs(tmp_path):
     settings = dataclasses.replace(load_settings(), keycloak_port=1, keycloak_management_port=1, keycloak_data_dir=tmp_path)
     assert "not ready" in kc_runner.status(settings)
     assert "not running" in kc_runner.stop(settings)
-
-
-def test_themes_are_cached_as_in_production_unless_a_theme_is_being_edited():
-    # start-dev would re-parse every template per page and e-mail; the tests and benchmarks must see
-    # production's costs (kc.sh start caches), and a theme developer can turn that off
-    assert kc_runner.theme_cache_options({}) == ["--spi-theme--cache-themes=true", "--spi-theme--cache-templates=true"]
-    assert kc_runner.theme_cache_options({"KEYCLOAK_THEME_DEV": "1"}) == []
