@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import sys
 import time
@@ -30,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from app import keycloak as kc
 from app.config import load_settings
-from bench.bench_invitations import _sink, cpu_seconds, free_port, keycloak_pid
+from bench.bench_invitations import cpu_seconds, keycloak_pid, mail_realm, wait_for_mails
 from scripts import import_resume
 
 
@@ -81,27 +80,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No Keycloak listening on port {settings.keycloak_port} of this machine; start it first "
               "(./dev run, or .venv/bin/python -m scripts.kc_runner start).", file=sys.stderr)
         return 3
-    port = free_port()
-    counter, ready = multiprocessing.Value("q", 0), multiprocessing.Event()
-    sink = multiprocessing.Process(target=_sink, args=(port, counter, ready), daemon=True)
-    sink.start()
-    ready.wait(30)
-    master = kc.client.master_admin(settings, realm="master")
-    realm = f"bench-calls-{uuid.uuid4().hex[:8]}"
-    placeholders = settings.realm_placeholders() | {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port)}
-    kc.realm.ensure_realm(master, kc.realm.render_realm(placeholders, realm_name=realm))
-    try:
+    with mail_realm(settings, "bench-calls") as (realm, counter):
         admin = kc.client.realm_admin(settings, realm=realm)
         organization_id = kc.organizations.ensure_organization(admin, "Snel BV", "snel.example")
         role = admin.get_realm_role("employee")
         for _ in range(rounds):
             figures = one_round(admin, organization_id, role, count, workers, java)
-        wait_until = time.monotonic() + 30
-        while counter.value < count * rounds and time.monotonic() < wait_until:
-            time.sleep(0.2)
-    finally:
-        kc.realm.delete_realm(master, realm)
-        sink.terminate()
+        wait_for_mails(counter, count * rounds)
 
     row_ms = sum(cpu for cpu, _ in figures.values())
     cpus = os.cpu_count() or 1

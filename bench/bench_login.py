@@ -46,7 +46,7 @@ import requests
 
 from app import keycloak as kc
 from app.config import load_settings
-from bench import bench_invitations
+from bench import bench_invitations, bench_portal
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM_ACTION = re.compile(r'<form[^>]*id="(kc-form-login|kc-otp-login-form)"[^>]*action="([^"]+)"'
@@ -184,18 +184,6 @@ def process_cpu(pids: list[int]) -> float:
     return sum(bench_invitations.cpu_seconds(pid) for pid in pids)
 
 
-def children(pid: int) -> list[int]:
-    """The gunicorn workers: the master's children."""
-    found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            if f"\nPPid:\t{pid}\n" in status.read_text():
-                found.append(int(status.parent.name))
-        except (OSError, ValueError):
-            continue
-    return found
-
-
 CPU_PARTS = ("keycloak", "portal", "client")
 
 
@@ -203,7 +191,7 @@ class CpuMeter:
     """CPU seconds spent by Keycloak, the portal (gunicorn master and workers) and this client during a block."""
 
     def __init__(self, keycloak: int | None, portal: int) -> None:
-        self.keycloak, self.portal = [keycloak] if keycloak else [], [portal, *children(portal)]
+        self.keycloak, self.portal = [keycloak] if keycloak else [], [portal, *bench_portal.worker_pids(portal)]
 
     def read(self) -> dict[str, float]:
         mine = os.times()

@@ -115,16 +115,27 @@ def start_postgres(workdir: Path):
     return server, f"postgresql+psycopg://portal:{password}@127.0.0.1:{server.port}/portal"
 
 
-def worker_rss_mb(master_pid: int) -> list[float]:
-    """Resident memory of each gunicorn worker (the master's children), from /proc."""
-    sizes = []
+def worker_pids(master_pid: int) -> list[int]:
+    """The gunicorn workers: the master's children, from /proc."""
+    found = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
-        except OSError:
+            if f"\nPPid:\t{master_pid}\n" in status.read_text():
+                found.append(int(status.parent.name))
+        except (OSError, ValueError):
             continue
-        if fields.get("PPid", "").strip() == str(master_pid):
+    return found
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    """Resident memory of each gunicorn worker, from /proc."""
+    sizes = []
+    for pid in worker_pids(master_pid):
+        try:
+            fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
             sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+        except (OSError, KeyError):
+            continue
     return sorted(sizes)
 
 
